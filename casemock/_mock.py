@@ -1,0 +1,303 @@
+"""CasesMock: decorator, context manager and start/stop handle, with its own state."""
+
+from __future__ import annotations
+
+import copy
+import functools
+import inspect
+import itertools
+import random
+import threading
+import unittest
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, TypeVar, overload
+
+from casemock import _patch
+from casemock._errors import MockNotStartedError, ServiceError
+from casemock._faults import Faults
+from casemock._settings import Settings
+from casemock.backend._context import Context
+from casemock.backend._records import RegionState
+
+DEFAULT_ACCOUNT_ID = "123456789012"
+DEFAULT_REGION = "us-east-1"
+
+F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Call:
+    """One connectcases call as casemock answered it."""
+
+    operation: str
+    params: dict[str, Any]
+    response: dict[str, Any] | None
+    error: ServiceError | None
+    region: str | None = None
+    access_key_id: str | None = None
+
+    @property
+    def error_code(self) -> str | None:
+        return self.error.code if self.error is not None else None
+
+
+class CasesMock:
+    """An in-memory Connect Cases. Use it as ``@mock_cases``, ``with mock_cases() as m``
+    or ``m.start()`` / ``m.stop()``; every activation starts with empty state."""
+
+    def __init__(
+        self,
+        *,
+        account_id: str = DEFAULT_ACCOUNT_ID,
+        region: str = DEFAULT_REGION,
+        settings: Settings | None = None,
+        strict: bool = True,
+        seed: int | None = None,
+    ) -> None:
+        self.account_id = account_id
+        self.region = region
+        self.settings = settings or Settings()
+        self.strict = strict
+        self.seed = seed
+        self.calls: list[Call] = []
+        self.events: list[dict[str, Any]] = []
+        self.faults = Faults()
+        self._states: dict[str, RegionState] = {}
+        self._depth = 0
+        self._lock = threading.RLock()
+        self._seq = itertools.count(1)
+        self._random = random.Random(seed)
+
+    def __repr__(self) -> str:
+        state = "active" if self.active else "inactive"
+        domains = sum(len(s.domains) for s in self._states.values())
+        return (
+            f"<CasesMock {state} account_id={self.account_id!r} region={self.region!r} "
+            f"domains={domains} calls={len(self.calls)}>"
+        )
+
+    # -- activation ---------------------------------------------------------------------
+
+    @property
+    def active(self) -> bool:
+        return self._depth > 0
+
+    def start(self) -> CasesMock:
+        """Activate the mock. Calls nest: each start() needs one stop()."""
+        with self._lock:
+            if self._depth == 0:
+                self._reset()
+                _patch.activate(self)
+            self._depth += 1
+        return self
+
+    def stop(self) -> None:
+        """Deactivate the mock (after the last of nested start() calls)."""
+        with self._lock:
+            if self._depth == 0:
+                raise MockNotStartedError(
+                    "stop() was called on a CasesMock that is not started; call start() "
+                    "first, or use `with mock_cases():`, which pairs them for you."
+                )
+            self._depth -= 1
+            if self._depth == 0:
+                _patch.deactivate(self)
+
+    def __enter__(self) -> CasesMock:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    @overload
+    def __call__(self, target: type[T]) -> type[T]: ...
+
+    @overload
+    def __call__(self, target: F) -> F: ...
+
+    def __call__(self, target: Any) -> Any:
+        if inspect.isclass(target):
+            if issubclass(target, unittest.TestCase):
+                return self._decorate_testcase(target)
+            for name, member in list(vars(target).items()):
+                if name.startswith("test") and callable(member):
+                    setattr(target, name, self(member))
+            return target
+        if inspect.iscoroutinefunction(target):
+
+            @functools.wraps(target)
+            async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
+                with self:
+                    return await target(*args, **kwargs)
+
+            return async_wrapper
+
+        @functools.wraps(target)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with self:
+                return target(*args, **kwargs)
+
+        return wrapper
+
+    def _decorate_testcase(self, cls: type[unittest.TestCase]) -> type[unittest.TestCase]:
+        """The mock is active from setUpClass to tearDownClass; each test starts from the
+        state setUpClass left (a copy), so tests cannot see each other's changes."""
+        mock = self
+        original_setup_class = cls.__dict__.get("setUpClass")
+        original_teardown_class = cls.__dict__.get("tearDownClass")
+        original_setup = cls.__dict__.get("setUp")
+        baseline: dict[str, dict[str, RegionState]] = {}
+
+        def set_up_class(klass: type[unittest.TestCase]) -> None:
+            mock.start()
+            try:
+                if original_setup_class is not None:
+                    original_setup_class.__func__(klass)
+                else:
+                    super(cls, klass).setUpClass()
+            except BaseException:
+                mock.stop()
+                raise
+            baseline["states"] = mock._copy_states()
+
+        def tear_down_class(klass: type[unittest.TestCase]) -> None:
+            try:
+                if original_teardown_class is not None:
+                    original_teardown_class.__func__(klass)
+                else:
+                    super(cls, klass).tearDownClass()
+            finally:
+                mock.stop()
+
+        def set_up(test: unittest.TestCase) -> None:
+            if "states" in baseline:
+                with mock._lock:
+                    mock._states = copy_states(baseline["states"])
+                    mock.calls = []
+                    mock.events = []
+            if original_setup is not None:
+                original_setup(test)
+            else:
+                super(cls, test).setUp()
+
+        cls.setUpClass = classmethod(set_up_class)  # type: ignore[assignment,method-assign]
+        cls.tearDownClass = classmethod(tear_down_class)  # type: ignore[assignment,method-assign]
+        cls.setUp = set_up  # type: ignore[method-assign]
+        return cls
+
+    # -- state ----------------------------------------------------------------------------
+
+    def _reset(self) -> None:
+        self._states = {}
+        self.calls = []
+        self.events = []
+        self.faults = Faults()
+        self._seq = itertools.count(1)
+        self._random = random.Random(self.seed)
+
+    def _copy_states(self) -> dict[str, RegionState]:
+        with self._lock:
+            return copy_states(self._states)
+
+    def region_state(self, region: str) -> RegionState:
+        state = self._states.get(region)
+        if state is None:
+            with self._lock:
+                state = self._states.setdefault(region, RegionState(self.account_id, region))
+        return state
+
+    # -- runtime used by handlers ---------------------------------------------------------
+
+    @property
+    def runtime(self) -> CasesMock:
+        return self
+
+    def now(self) -> datetime:
+        return datetime.now(timezone.utc)
+
+    def new_id(self) -> str:
+        if self.seed is None:
+            return str(uuid.uuid4())
+        with self._lock:
+            return str(uuid.UUID(int=self._random.getrandbits(128), version=4))
+
+    def next_seq(self) -> int:
+        return next(self._seq)
+
+    def random_choice(self, alphabet: str, length: int) -> str:
+        if self.seed is None:
+            return "".join(random.SystemRandom().choice(alphabet) for _ in range(length))
+        with self._lock:
+            return "".join(self._random.choice(alphabet) for _ in range(length))
+
+    def publish(self, event: dict[str, Any]) -> None:
+        self.events.append(event)
+
+    # -- hooks used by the transport ------------------------------------------------------
+
+    def add_error(
+        self, operation: str | None, error_code: str, *, times: int | None = 1, message: str | None = None
+    ) -> None:
+        """Answer the next ``times`` calls of ``operation`` with the modeled ``error_code``."""
+        self.faults.add_error(operation, error_code, times=times, message=message)
+
+    def before_handle(self, operation: str, params: dict[str, Any], access_key_id: str | None) -> None:
+        self.faults.check(operation)
+
+    def record(
+        self,
+        operation: str,
+        params: dict[str, Any],
+        result: dict[str, Any] | None,
+        error: ServiceError | None,
+        context: Context | None,
+    ) -> None:
+        self.calls.append(
+            Call(
+                operation,
+                params,
+                result,
+                error,
+                context.region if context else None,
+                context.access_key_id if context else None,
+            )
+        )
+
+
+def copy_states(states: dict[str, RegionState]) -> dict[str, RegionState]:
+    copies: dict[str, RegionState] = {}
+    for region, state in states.items():
+        copies[region] = RegionState(
+            state.account_id, state.region, copy.deepcopy(state.domains)
+        )
+    return copies
+
+
+@overload
+def mock_cases(func: F, /) -> F: ...
+
+
+@overload
+def mock_cases(
+    *,
+    account_id: str = ...,
+    region: str = ...,
+    settings: Settings | None = ...,
+    strict: bool = ...,
+    seed: int | None = ...,
+) -> CasesMock: ...
+
+
+def mock_cases(func: Any = None, /, **options: Any) -> Any:
+    """Mock Amazon Connect Cases: a decorator (bare or with options), a context manager,
+    or a handle with start()/stop()."""
+    if func is not None:
+        return CasesMock(**options)(func)
+    return CasesMock(**options)
+
+
+__all__ = ["Call", "CasesMock", "mock_cases"]

@@ -1,0 +1,1 @@
+"""Wire protocol (rest-json) derived from the service model: router, decoder, encoder."""

@@ -1,0 +1,31 @@
+"""Quotas and behaviour switches of a mock, with the documented defaults.
+
+Every quota of the service is configurable (``mock_cases(settings=Settings(domains=10))``);
+where the real behaviour is [INFERRED] or [UNDOCUMENTED], the switch says which choice
+casemock makes (see docs/behaviour.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Settings:
+    # Resource quotas (Admin Guide, "Amazon Connect Cases service quotas").
+    domains: int = 5
+    fields: int = 500
+    field_options: int = 500
+    layouts: int = 100
+    templates: int = 100
+    case_rules: int = 100
+    fields_per_layout: int = 100
+    related_items_per_case: int = 200
+    files_per_case: int = 50
+    slas_per_case: int = 10
+    fields_per_custom_related_item: int = 5
+    tags_per_resource: int = 50
+    # Behaviour switches.
+    single_line_text_limit: int | None = 500  # None: only the model's 4100 applies
+    require_customer_id: bool = False  # strict reading of the API reference
+    iam_principal_arn: str = "arn:aws:iam::{account_id}:role/casemock"

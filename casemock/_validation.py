@@ -1,0 +1,187 @@
+"""Server-side validation of the constraints botocore does not check on the client.
+
+botocore validates required members, types and minimums before sending; the service
+itself also enforces maximum lengths and values, ``pattern`` (on the whole value), enum
+values, list and map sizes and unions with exactly one member. Validators are compiled
+once per shape from the installed model. Messages follow AWS's style::
+
+    1 validation error detected: Value 'x' at 'name' failed to satisfy constraint:
+    Member must have length less than or equal to 100
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, Optional
+
+from botocore.model import Shape, StructureShape
+
+from casemock import _model
+from casemock._errors import ServiceError, validation_error
+
+# A path is a linked list (parent, name) built without string work; joined on error only.
+Path = Optional[tuple["Path", str]]
+Errors = list[tuple[Path, Any, bool, str]]  # (path, value, show value, constraint)
+Check = Callable[[Any, Path, Errors], None]
+
+
+def _join(path: Path) -> str:
+    parts: list[str] = []
+    while path is not None:
+        path, name = path
+        parts.append(name)
+    return ".".join(reversed(parts))
+
+
+def _render(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "[" + ", ".join(_render(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}={_render(v)}" for k, v in value.items()) + "}"
+    return str(value)
+
+
+def format_errors(errors: Errors) -> str:
+    count = len(errors)
+    noun = "error" if count == 1 else "errors"
+    items = []
+    for path, value, show, constraint in errors:
+        where = _join(path)
+        shown = f"Value '{_render(value)}' at " if show and value is not None else "Value at "
+        items.append(f"{shown}'{where}' failed to satisfy constraint: {constraint}")
+    return f"{count} validation {noun} detected: " + "; ".join(items)
+
+
+def _type_error(path: Path, expected: str) -> ServiceError:
+    return ServiceError(
+        "SerializationException", f"Expected {expected} at '{_join(path)}'"
+    )
+
+
+_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "blob": (str, bytes),
+    "integer": (int,),
+    "long": (int,),
+    "float": (int, float),
+    "double": (int, float),
+    "boolean": (bool,),
+    "timestamp": (datetime,),
+    "structure": (dict,),
+    "map": (dict,),
+    "list": (list,),
+}
+
+
+@functools.lru_cache(maxsize=None)
+def _compile(shape: Shape) -> Check:
+    kind = shape.type_name
+    meta = shape.metadata
+    sensitive = bool(meta.get("sensitive"))
+    expected = _TYPES.get(kind, (object,))
+    numeric = kind in ("integer", "long", "float", "double")
+    lo, hi = meta.get("min"), meta.get("max")
+    pattern = re.compile(meta["pattern"]) if "pattern" in meta else None
+    enum = list(getattr(shape, "enum", []) or [])
+    enum_set = frozenset(enum)
+    inner: Check | None = None
+    members: dict[str, Check] = {}
+    required: list[str] = []
+    union = False
+    if kind == "structure":
+        assert isinstance(shape, StructureShape)
+        members = {name: _compile(m) for name, m in shape.members.items()}
+        required = list(shape.required_members)
+        union = bool(getattr(shape, "is_tagged_union", False))
+    elif kind == "list":
+        inner = _compile(shape.member)  # type: ignore[attr-defined]
+    elif kind == "map":
+        key_check = _compile(shape.key)  # type: ignore[attr-defined]
+        value_check = _compile(shape.value)  # type: ignore[attr-defined]
+    size_word = "length"
+
+    def check(value: Any, path: Path, errors: Errors) -> None:
+        if not isinstance(value, expected) or (
+            numeric and isinstance(value, bool)
+        ):
+            raise _type_error(path, kind)
+        if numeric:
+            if lo is not None and value < lo:
+                errors.append((path, value, not sensitive, f"Member must have value greater than or equal to {lo}"))
+            if hi is not None and value > hi:
+                errors.append((path, value, not sensitive, f"Member must have value less than or equal to {hi}"))
+            return
+        if kind in ("string", "list", "map", "blob"):
+            size = len(value)
+            if lo is not None and size < lo:
+                errors.append((path, value, not sensitive, f"Member must have {size_word} greater than or equal to {lo}"))
+            if hi is not None and size > hi:
+                errors.append((path, value, not sensitive, f"Member must have {size_word} less than or equal to {hi}"))
+        if kind == "string":
+            if enum_set and value not in enum_set:
+                errors.append((path, value, not sensitive, f"Member must satisfy enum value set: [{', '.join(enum)}]"))
+            elif pattern is not None and pattern.fullmatch(value) is None:
+                errors.append((path, value, not sensitive, f"Member must satisfy regular expression pattern: {pattern.pattern}"))
+        elif kind == "structure":
+            for name in required:
+                if value.get(name) is None:
+                    errors.append(((path, name), None, False, "Member must not be null"))
+            present = 0
+            for name, item in value.items():
+                sub = members.get(name)
+                if item is None or sub is None:
+                    continue
+                present += 1
+                sub(item, (path, name), errors)
+            if union and present != 1:
+                errors.append((path, None, False, "Member must have exactly one member set"))
+        elif kind == "list":
+            assert inner is not None
+            for index, item in enumerate(value, 1):
+                if item is None:
+                    continue
+                inner(item, ((path, str(index)), "member"), errors)
+        elif kind == "map":
+            for key, item in value.items():
+                key_check(key, (path, "key"), errors)
+                if item is not None:
+                    value_check(item, (path, str(key)), errors)
+
+    return check
+
+
+def check_shape(shape: Shape, value: Any, name: str) -> None:
+    """Validate ``value`` against ``shape``; raise a ValidationException listing every violation."""
+    errors: Errors = []
+    _compile(shape)(value, (None, name), errors)
+    if errors:
+        raise validation_error(format_errors(errors))
+
+
+@functools.lru_cache(maxsize=None)
+def _input_checks(operation: str) -> tuple[list[str], dict[str, Check]]:
+    shape = _model.operation(operation).input_shape
+    if shape is None:
+        return [], {}
+    assert isinstance(shape, StructureShape)
+    return list(shape.required_members), {n: _compile(m) for n, m in shape.members.items()}
+
+
+def validate_input(operation: str, params: dict[str, Any]) -> None:
+    """Validate decoded parameters of ``operation``; raise ValidationException on violations."""
+    required, checks = _input_checks(operation)
+    errors: Errors = []
+    for name in required:
+        if params.get(name) is None:
+            errors.append(((None, name), None, False, "Member must not be null"))
+    for name, value in params.items():
+        check = checks.get(name)
+        if check is not None and value is not None:
+            check(value, (None, name), errors)
+    if errors:
+        raise validation_error(format_errors(errors))

@@ -1,0 +1,1 @@
+"""The in-memory Connect Cases backend, one module per resource family."""

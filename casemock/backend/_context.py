@@ -1,0 +1,74 @@
+"""What a handler gets: the stored state, the mock's clock and ids, and helpers to find
+resources or fail the way the service does."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from casemock._errors import not_found
+from casemock._settings import Settings
+from casemock.backend._records import Domain, RegionState
+
+
+class Runtime(Protocol):
+    """The parts of a CasesMock that handlers use."""
+
+    settings: Settings
+
+    def now(self) -> datetime: ...
+
+    def new_id(self) -> str: ...
+
+    def next_seq(self) -> int: ...
+
+    def random_choice(self, alphabet: str, length: int) -> str: ...
+
+    def publish(self, event: dict[str, Any]) -> None: ...
+
+
+@dataclass
+class Context:
+    runtime: Runtime
+    state: RegionState
+    operation: str
+    access_key_id: str | None = None
+
+    @property
+    def account_id(self) -> str:
+        return self.state.account_id
+
+    @property
+    def region(self) -> str:
+        return self.state.region
+
+    @property
+    def settings(self) -> Settings:
+        return self.runtime.settings
+
+    @property
+    def iam_principal_arn(self) -> str:
+        return self.settings.iam_principal_arn.format(account_id=self.account_id)
+
+    def now(self) -> datetime:
+        return self.runtime.now()
+
+    def new_id(self) -> str:
+        return self.runtime.new_id()
+
+    def next_seq(self) -> int:
+        return self.runtime.next_seq()
+
+    def arn(self, resource: str) -> str:
+        return f"arn:aws:cases:{self.region}:{self.account_id}:{resource}"
+
+    def domain(self, domain_id: str) -> Domain:
+        domain = self.state.domains.get(domain_id)
+        if domain is None:
+            raise not_found("Domain", domain_id, f"Domain {domain_id} not found")
+        return domain
+
+
+Handler = Callable[[Context, dict[str, Any]], dict[str, Any]]

@@ -1,0 +1,75 @@
+"""Keyset pagination shared by every list and search operation.
+
+A token names the position of the last item returned and a fingerprint of the query, so
+it stays valid when items are added or removed between pages, returns every item at most
+once, and is refused for a different query.
+"""
+
+from __future__ import annotations
+
+import base64
+import bisect
+import binascii
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from casemock._errors import validation_error
+
+T = TypeVar("T")
+
+
+def fingerprint(query: Any) -> str:
+    text = json.dumps(query, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def encode_token(position: Any, query: Any) -> str:
+    raw = json.dumps({"p": position, "q": fingerprint(query)}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_token(token: str, query: Any) -> Any:
+    """Return the position stored in ``token``; ValidationException if it is not ours."""
+    try:
+        padded = token + "=" * (-len(token) % 4)
+        data = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        position, query_hash = data["p"], data["q"]
+    except (ValueError, KeyError, TypeError, binascii.Error):
+        raise validation_error("The nextToken is not valid.") from None
+    if query_hash != fingerprint(query):
+        raise validation_error("The nextToken does not belong to this request.")
+    return position
+
+
+def page(
+    items: Sequence[T],
+    position: Callable[[T], Any],
+    max_results: int,
+    next_token: str | None,
+    query: Any,
+) -> tuple[list[T], str | None]:
+    """One page of ``items``, which must be sorted ascending by ``position(item)``.
+
+    Positions must be unique and JSON-serialisable; they are compared after a JSON round
+    trip, so use numbers, strings or lists of them.
+    """
+    start = 0
+    if next_token:
+        after = decode_token(next_token, query)
+        try:
+            start = bisect.bisect_right(items, after, key=lambda item: _as_json(position(item)))
+        except TypeError:
+            raise validation_error("The nextToken is not valid.") from None
+    chunk = list(items[start : start + max_results])
+    more = start + max_results < len(items)
+    token = encode_token(_as_json(position(chunk[-1])), query) if more and chunk else None
+    return chunk, token
+
+
+def _as_json(value: Any) -> Any:
+    """The value as it reads back from a token (tuples become lists)."""
+    if isinstance(value, (tuple, list)):
+        return [_as_json(v) for v in value]
+    return value
