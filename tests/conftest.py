@@ -1,0 +1,39 @@
+"""Shared fixtures: an active mock, a boto3 client bound to it, and a fresh domain."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+import boto3
+import pytest
+
+from casemock import CasesMock, mock_cases
+
+if TYPE_CHECKING:
+    from types_boto3_connectcases import ConnectCasesClient
+else:
+    ConnectCasesClient = Any
+
+REGION = "us-east-1"
+
+
+@pytest.fixture
+def mock() -> Iterator[CasesMock]:
+    with mock_cases(region=REGION) as m:
+        yield m
+
+
+@pytest.fixture
+def client(mock: CasesMock) -> ConnectCasesClient:
+    return boto3.client(
+        "connectcases",
+        region_name=REGION,
+        aws_access_key_id="AKIDEXAMPLE",
+        aws_secret_access_key="secret",
+    )
+
+
+@pytest.fixture
+def domain_id(client: ConnectCasesClient) -> str:
+    return client.create_domain(name="test-domain")["domainId"]
