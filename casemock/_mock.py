@@ -158,7 +158,7 @@ class CasesMock:
                 if original_setup_class is not None:
                     original_setup_class.__func__(klass)
                 else:
-                    super(cls, klass).setUpClass()
+                    unittest.TestCase.setUpClass.__func__(klass)  # type: ignore[attr-defined]
             except BaseException:
                 mock.stop()
                 raise
@@ -169,7 +169,7 @@ class CasesMock:
                 if original_teardown_class is not None:
                     original_teardown_class.__func__(klass)
                 else:
-                    super(cls, klass).tearDownClass()
+                    unittest.TestCase.tearDownClass.__func__(klass)  # type: ignore[attr-defined]
             finally:
                 mock.stop()
 
@@ -181,12 +181,10 @@ class CasesMock:
                     mock.events = []
             if original_setup is not None:
                 original_setup(test)
-            else:
-                super(cls, test).setUp()
 
         cls.setUpClass = classmethod(set_up_class)  # type: ignore[assignment,method-assign]
         cls.tearDownClass = classmethod(tear_down_class)  # type: ignore[assignment,method-assign]
-        cls.setUp = set_up  # type: ignore[method-assign]
+        cls.setUp = set_up  # type: ignore[assignment,method-assign]
         return cls
 
     # -- state ----------------------------------------------------------------------------
@@ -240,12 +238,19 @@ class CasesMock:
     # -- hooks used by the transport ------------------------------------------------------
 
     def add_error(
-        self, operation: str | None, error_code: str, *, times: int | None = 1, message: str | None = None
+        self,
+        operation: str | None,
+        error_code: str,
+        *,
+        times: int | None = 1,
+        message: str | None = None,
     ) -> None:
         """Answer the next ``times`` calls of ``operation`` with the modeled ``error_code``."""
         self.faults.add_error(operation, error_code, times=times, message=message)
 
-    def before_handle(self, operation: str, params: dict[str, Any], access_key_id: str | None) -> None:
+    def before_handle(
+        self, operation: str, params: dict[str, Any], access_key_id: str | None
+    ) -> None:
         self.faults.check(operation)
 
     def record(
@@ -271,9 +276,7 @@ class CasesMock:
 def copy_states(states: dict[str, RegionState]) -> dict[str, RegionState]:
     copies: dict[str, RegionState] = {}
     for region, state in states.items():
-        copies[region] = RegionState(
-            state.account_id, state.region, copy.deepcopy(state.domains)
-        )
+        copies[region] = RegionState(state.account_id, state.region, copy.deepcopy(state.domains))
     return copies
 
 

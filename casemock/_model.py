@@ -27,7 +27,7 @@ def paginators() -> dict[str, Any]:
     return dict(config.get("pagination", {}))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def operation(name: str) -> OperationModel:
     return service_model().operation_model(name)
 
@@ -52,7 +52,7 @@ def has_member(shape_name: str, member: str) -> bool:
     return member in getattr(shape, "members", {})
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def error_status(code: str) -> int:
     """HTTP status of a modeled error code (ServiceQuotaExceededException is 402)."""
     for shape in service_model().error_shapes:

@@ -33,7 +33,11 @@ _TYPES: dict[str, tuple[type, ...]] = {
 }
 
 
-@functools.lru_cache(maxsize=None)
+def _has_type(value: Any, expected: tuple[type, ...], kind: str) -> bool:
+    return isinstance(value, expected) and (kind == "boolean" or not isinstance(value, bool))
+
+
+@functools.cache
 def _compile(shape: Shape) -> Check:
     kind = shape.type_name
     expected = _TYPES.get(kind, (object,))
@@ -52,12 +56,14 @@ def _compile(shape: Shape) -> Check:
         value_check = _compile(shape.value)  # type: ignore[attr-defined]
 
     def check(value: Any, path: str) -> None:
-        if not isinstance(value, expected) or (kind != "boolean" and isinstance(value, bool)):
+        if not _has_type(value, expected, kind):
             raise OutputShapeError(
                 f"casemock answered {type(value).__name__} at {path!r}; the model says {kind}"
             )
         if enum and value not in enum:
-            raise OutputShapeError(f"casemock answered {value!r} at {path!r}, not in {sorted(enum)}")
+            raise OutputShapeError(
+                f"casemock answered {value!r} at {path!r}, not in {sorted(enum)}"
+            )
         if kind == "structure":
             for name in required:
                 if value.get(name) is None:
@@ -68,8 +74,10 @@ def _compile(shape: Shape) -> Check:
                     raise OutputShapeError(f"casemock answered unknown member {path}.{name}")
                 if item is not None:
                     sub(item, f"{path}.{name}")
-            if union and sum(1 for v in value.values() if v is not None) != 1:
-                raise OutputShapeError(f"casemock answered a union with not exactly one member at {path}")
+            if union and len([v for v in value.values() if v is not None]) != 1:
+                raise OutputShapeError(
+                    f"casemock answered a union with not exactly one member at {path}"
+                )
         elif kind == "list":
             for index, item in enumerate(value):
                 item_check(item, f"{path}[{index}]")

@@ -31,11 +31,15 @@ class Dispatcher(Protocol):
 
     strict: bool
     region: str
-    runtime: Runtime
+
+    @property
+    def runtime(self) -> Runtime: ...
 
     def region_state(self, region: str) -> RegionState: ...
 
-    def before_handle(self, operation: str, params: dict[str, Any], access_key_id: str | None) -> None: ...
+    def before_handle(
+        self, operation: str, params: dict[str, Any], access_key_id: str | None
+    ) -> None: ...
 
     def record(
         self,

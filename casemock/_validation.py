@@ -23,7 +23,7 @@ from casemock import _model
 from casemock._errors import ServiceError, validation_error
 
 # A path is a linked list (parent, name) built without string work; joined on error only.
-Path = Optional[tuple["Path", str]]
+Path = Optional[tuple["Path", str]]  # noqa: UP045 (recursive alias)
 Errors = list[tuple[Path, Any, bool, str]]  # (path, value, show value, constraint)
 Check = Callable[[Any, Path, Errors], None]
 
@@ -58,9 +58,7 @@ def format_errors(errors: Errors) -> str:
 
 
 def _type_error(path: Path, expected: str) -> ServiceError:
-    return ServiceError(
-        "SerializationException", f"Expected {expected} at '{_join(path)}'"
-    )
+    return ServiceError("SerializationException", f"Expected {expected} at '{_join(path)}'")
 
 
 _TYPES: dict[str, tuple[type, ...]] = {
@@ -78,7 +76,11 @@ _TYPES: dict[str, tuple[type, ...]] = {
 }
 
 
-@functools.lru_cache(maxsize=None)
+def _has_type(value: Any, expected: tuple[type, ...], numeric: bool) -> bool:
+    return isinstance(value, expected) and not (numeric and isinstance(value, bool))
+
+
+@functools.cache
 def _compile(shape: Shape) -> Check:
     kind = shape.type_name
     meta = shape.metadata
@@ -106,27 +108,67 @@ def _compile(shape: Shape) -> Check:
     size_word = "length"
 
     def check(value: Any, path: Path, errors: Errors) -> None:
-        if not isinstance(value, expected) or (
-            numeric and isinstance(value, bool)
-        ):
+        if not _has_type(value, expected, numeric):
             raise _type_error(path, kind)
         if numeric:
             if lo is not None and value < lo:
-                errors.append((path, value, not sensitive, f"Member must have value greater than or equal to {lo}"))
+                errors.append(
+                    (
+                        path,
+                        value,
+                        not sensitive,
+                        f"Member must have value greater than or equal to {lo}",
+                    )
+                )
             if hi is not None and value > hi:
-                errors.append((path, value, not sensitive, f"Member must have value less than or equal to {hi}"))
+                errors.append(
+                    (
+                        path,
+                        value,
+                        not sensitive,
+                        f"Member must have value less than or equal to {hi}",
+                    )
+                )
             return
         if kind in ("string", "list", "map", "blob"):
             size = len(value)
             if lo is not None and size < lo:
-                errors.append((path, value, not sensitive, f"Member must have {size_word} greater than or equal to {lo}"))
+                errors.append(
+                    (
+                        path,
+                        value,
+                        not sensitive,
+                        f"Member must have {size_word} greater than or equal to {lo}",
+                    )
+                )
             if hi is not None and size > hi:
-                errors.append((path, value, not sensitive, f"Member must have {size_word} less than or equal to {hi}"))
+                errors.append(
+                    (
+                        path,
+                        value,
+                        not sensitive,
+                        f"Member must have {size_word} less than or equal to {hi}",
+                    )
+                )
         if kind == "string":
             if enum_set and value not in enum_set:
-                errors.append((path, value, not sensitive, f"Member must satisfy enum value set: [{', '.join(enum)}]"))
+                errors.append(
+                    (
+                        path,
+                        value,
+                        not sensitive,
+                        f"Member must satisfy enum value set: [{', '.join(enum)}]",
+                    )
+                )
             elif pattern is not None and pattern.fullmatch(value) is None:
-                errors.append((path, value, not sensitive, f"Member must satisfy regular expression pattern: {pattern.pattern}"))
+                errors.append(
+                    (
+                        path,
+                        value,
+                        not sensitive,
+                        f"Member must satisfy regular expression pattern: {pattern.pattern}",
+                    )
+                )
         elif kind == "structure":
             for name in required:
                 if value.get(name) is None:
@@ -163,7 +205,7 @@ def check_shape(shape: Shape, value: Any, name: str) -> None:
         raise validation_error(format_errors(errors))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _input_checks(operation: str) -> tuple[list[str], dict[str, Check]]:
     shape = _model.operation(operation).input_shape
     if shape is None:

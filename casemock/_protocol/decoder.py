@@ -43,7 +43,7 @@ def _identity(value: Any) -> Any:
     return value
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _body_converter(shape: Shape) -> Converter:
     """A converter from wire JSON to parameters; identity where nothing needs converting."""
     kind = shape.type_name
@@ -51,12 +51,8 @@ def _body_converter(shape: Shape) -> Converter:
         return parse_timestamp
     if kind == "structure":
         assert isinstance(shape, StructureShape)
-        renames = {
-            m.serialization.get("name", name): name for name, m in shape.members.items()
-        }
-        members = {
-            name: _body_converter(m) for name, m in shape.members.items()
-        }
+        renames = {m.serialization.get("name", name): name for name, m in shape.members.items()}
+        members = {name: _body_converter(m) for name, m in shape.members.items()}
         if all(k == v for k, v in renames.items()) and all(
             c is _identity for c in members.values()
         ):
@@ -65,9 +61,9 @@ def _body_converter(shape: Shape) -> Converter:
         def convert_structure(value: Any) -> Any:
             if not isinstance(value, dict):
                 return value
-            out = {}
+            out: dict[str, Any] = {}
             for key, item in value.items():
-                name = renames.get(key, key)
+                name = renames[key] if key in renames else str(key)
                 convert = members.get(name, _identity)
                 out[name] = convert(item) if item is not None else None
             return out
@@ -96,7 +92,9 @@ def _scalar(shape: Shape, text: str, where: str) -> Any:
         try:
             return int(text)
         except ValueError:
-            raise _serialization_error(f"Cannot convert {where} value {text!r} to integer") from None
+            raise _serialization_error(
+                f"Cannot convert {where} value {text!r} to integer"
+            ) from None
     if kind in ("float", "double"):
         try:
             return float(text)
@@ -109,8 +107,10 @@ def _scalar(shape: Shape, text: str, where: str) -> Any:
     return text
 
 
-@functools.lru_cache(maxsize=None)
-def _plan(operation: str) -> tuple[
+@functools.cache
+def _plan(
+    operation: str,
+) -> tuple[
     list[tuple[str, str, Shape]],  # uri
     list[tuple[str, str, Shape]],  # querystring
     list[tuple[str, str, Shape]],  # header

@@ -42,7 +42,7 @@ def _timestamp(shape: Shape) -> Converter:
     return convert
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _converter(shape: Shape) -> Converter:
     kind = shape.type_name
     if kind == "timestamp":
@@ -90,7 +90,7 @@ def _base_headers(content_type: str = "application/json") -> dict[str, str]:
     return {"x-amzn-RequestId": str(uuid.uuid4()), "Content-Type": content_type}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _output_plan(operation: str) -> tuple[int, list[tuple[str, str, str]], Converter | None]:
     op = _model.operation(operation)
     status = int(op.http.get("responseCode", 200))
@@ -124,13 +124,13 @@ def encode_output(operation: str, result: dict[str, Any]) -> Response:
     return status, headers, body
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _error_plan(code: str) -> tuple[int, dict[str, tuple[str | None, str]]]:
     for shape in _model.service_model().error_shapes:
         if shape.name == code:
             members = {
                 name: (m.serialization.get("location"), m.serialization.get("name", name))
-                for name, m in shape.members.items()
+                for name, m in shape.members.items()  # type: ignore[attr-defined]
             }
             status = int(shape.metadata.get("error", {}).get("httpStatusCode", 400))
             return status, members

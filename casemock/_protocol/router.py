@@ -53,7 +53,7 @@ def match(method: str, raw_path: str) -> tuple[str, dict[str, str]] | None:
     parts = raw_path.split("/")[1:] if raw_path.startswith("/") else raw_path.split("/")
     for route in _table().get((method.upper(), len(parts)), ()):
         labels: dict[str, str] = {}
-        for (is_label, text), part in zip(route.segments, parts):
+        for (is_label, text), part in zip(route.segments, parts, strict=True):
             if is_label:
                 if not part:
                     break

@@ -8,8 +8,8 @@ once, and is refused for a different query.
 from __future__ import annotations
 
 import base64
-import bisect
 import binascii
+import bisect
 import hashlib
 import json
 from collections.abc import Callable, Sequence

@@ -12,7 +12,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-FieldValueUnion = dict[str, Any]  # exactly one of stringValue/doubleValue/booleanValue/emptyValue/userArnValue
+from casemock.backend._case_index import CaseIndex
+
+FieldValueUnion = dict[
+    str, Any
+]  # exactly one of stringValue/doubleValue/booleanValue/emptyValue/userArnValue
 
 
 @dataclass
@@ -140,6 +144,7 @@ class Domain:
     idempotency: dict[str, tuple[str, str]] = field(default_factory=dict)
     # upper-cased reference number -> case id
     reference_numbers: dict[str, str] = field(default_factory=dict)
+    case_index: CaseIndex = field(default_factory=CaseIndex, repr=False)
 
 
 @dataclass

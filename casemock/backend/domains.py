@@ -56,9 +56,7 @@ def list_domains(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
         domains, lambda d: d.seq, params.get("maxResults", 10), params.get("nextToken"), "domains"
     )
     result: dict[str, Any] = {
-        "domains": [
-            {"domainId": d.domain_id, "domainArn": d.arn, "name": d.name} for d in items
-        ]
+        "domains": [{"domainId": d.domain_id, "domainArn": d.arn, "name": d.name} for d in items]
     }
     if token:
         result["nextToken"] = token

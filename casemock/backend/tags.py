@@ -34,7 +34,7 @@ def resolve(ctx: Context, arn: str) -> Taggable:
     if domain is None:
         raise not_found("Resource", arn, f"Resource {arn} not found")
     parts = found["rest"].split("/")[1:]
-    pairs = list(zip(parts[::2], parts[1::2]))
+    pairs = list(zip(parts[::2], parts[1::2], strict=False))
     target: Any = domain
     case = None
     for index, (kind, ident) in enumerate(pairs):
@@ -72,7 +72,7 @@ def check_tags(tags: dict[str, str], where: str = "tags") -> None:
                 "have length between 1 and 128, match [a-zA-Z0-9 _.:/=+\\-@]+ and must not "
                 "start with 'aws:'"
             )
-        if value is not None and (len(value) > 256 or _VALUE.fullmatch(value) is None):
+        if len(value) > 256 or _VALUE.fullmatch(value) is None:
             problems.append(
                 f"Value '{value}' at '{where}.{key}' failed to satisfy constraint: Map values "
                 "must have length at most 256 and match [a-zA-Z0-9 _.:/=+\\-@]*"
