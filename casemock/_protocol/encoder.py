@@ -140,7 +140,7 @@ def _error_plan(code: str) -> tuple[int, dict[str, tuple[str | None, str]]]:
 
 def encode_error(error: ServiceError) -> Response:
     status, members = _error_plan(error.code)
-    headers = _base_headers("application/x-amz-json-1.1")
+    headers = _base_headers()
     headers["x-amzn-ErrorType"] = error.code
     body: dict[str, Any] = {"message": error.message}
     for name, value in error.members.items():
