@@ -6,10 +6,12 @@ Everything casemock knows about routes, shapes, constraints and errors is read f
 from __future__ import annotations
 
 import functools
-from typing import Any
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 from botocore.loaders import create_loader
-from botocore.model import OperationModel, ServiceModel
+from botocore.model import OperationModel, ServiceModel, Shape
 
 SERVICE_NAME = "connectcases"
 
@@ -63,3 +65,55 @@ def error_status(code: str) -> int:
 
 def error_codes() -> list[str]:
     return [shape.name for shape in service_model().error_shapes]
+
+
+S = TypeVar("S", bound=Callable[..., Any])
+
+
+def shape_cache(compile_shape: Callable[[Shape], S]) -> Callable[[Shape], S]:
+    """Memoise a per-shape compiler and let it follow recursive shapes.
+
+    botocore builds a new ``Shape`` object on every member lookup, and some shapes refer
+    to themselves (``BooleanCondition`` -> ``andAll`` -> ``conditions`` ->
+    ``BooleanCondition``; search filters). Entries are keyed by shape name and
+    serialization traits; while a shape is being compiled, a lookup of the same key gets a
+    forwarder that calls the finished result.
+    """
+    seen: dict[int, tuple[Shape, S]] = {}  # by object: the per-request fast path
+    done: dict[tuple[str, str], S] = {}
+    pending: dict[tuple[str, str], list[S]] = {}
+    lock = threading.RLock()
+
+    @functools.wraps(compile_shape)
+    def cached(shape: Shape) -> S:
+        hit = seen.get(id(shape))
+        if hit is not None and hit[0] is shape:
+            return hit[1]
+        key = (shape.name, repr(sorted(shape.serialization.items())))
+        found = done.get(key)
+        if found is not None:
+            seen[id(shape)] = (shape, found)
+            return found
+        with lock:
+            found = done.get(key)
+            if found is not None:
+                return found
+            slot = pending.get(key)
+            if slot is not None:
+                forwarding = slot
+
+                def forward(*args: Any, **kwargs: Any) -> Any:
+                    return forwarding[0](*args, **kwargs)
+
+                return cast(S, forward)
+            pending[key] = slot = []
+            try:
+                result = compile_shape(shape)
+            finally:
+                del pending[key]
+            slot.append(result)
+            done[key] = result
+            seen[id(shape)] = (shape, result)
+            return result
+
+    return cached

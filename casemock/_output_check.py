@@ -7,7 +7,6 @@ answer fails the test that provoked it instead of reaching botocore's parser.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -37,7 +36,7 @@ def _has_type(value: Any, expected: tuple[type, ...], kind: str) -> bool:
     return isinstance(value, expected) and (kind == "boolean" or not isinstance(value, bool))
 
 
-@functools.cache
+@_model.shape_cache
 def _compile(shape: Shape) -> Check:
     kind = shape.type_name
     expected = _TYPES.get(kind, (object,))

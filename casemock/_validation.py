@@ -80,7 +80,7 @@ def _has_type(value: Any, expected: tuple[type, ...], numeric: bool) -> bool:
     return isinstance(value, expected) and not (numeric and isinstance(value, bool))
 
 
-@functools.cache
+@_model.shape_cache
 def _compile(shape: Shape) -> Check:
     kind = shape.type_name
     meta = shape.metadata

@@ -43,7 +43,7 @@ def _identity(value: Any) -> Any:
     return value
 
 
-@functools.cache
+@_model.shape_cache
 def _body_converter(shape: Shape) -> Converter:
     """A converter from wire JSON to parameters; identity where nothing needs converting."""
     kind = shape.type_name

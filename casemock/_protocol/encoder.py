@@ -42,7 +42,7 @@ def _timestamp(shape: Shape) -> Converter:
     return convert
 
 
-@functools.cache
+@_model.shape_cache
 def _converter(shape: Shape) -> Converter:
     kind = shape.type_name
     if kind == "timestamp":
