@@ -6,11 +6,12 @@ from casemock._errors import (
     OutputShapeError,
     UnsupportedOperationError,
 )
-from casemock._mock import Call, CasesMock, mock_cases
+from casemock._mock import Call, CasesClient, CasesMock, mock_cases
 from casemock._settings import Settings
 
 __all__ = [
     "Call",
+    "CasesClient",
     "CasesMock",
     "CasesMockError",
     "MockNotStartedError",

@@ -13,14 +13,21 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
 
 from casemock import _patch
+from casemock._access import AccessPolicy, Scope
 from casemock._errors import MockNotStartedError, ServiceError
-from casemock._faults import Faults
+from casemock._faults import UNSET, ErrorRule, Faults, LatencyRule, Unset
 from casemock._settings import Settings
 from casemock.backend._context import Context
 from casemock.backend._records import RegionState
+
+if TYPE_CHECKING:
+    from botocore.config import Config
+    from types_boto3_connectcases import ConnectCasesClient as CasesClient
+else:
+    from botocore.client import BaseClient as CasesClient
 
 DEFAULT_ACCOUNT_ID = "123456789012"
 DEFAULT_REGION = "us-east-1"
@@ -44,6 +51,11 @@ class Call:
     def error_code(self) -> str | None:
         return self.error.code if self.error is not None else None
 
+    @property
+    def ok(self) -> bool:
+        """True when the call succeeded."""
+        return self.error is None
+
 
 class CasesMock:
     """An in-memory Connect Cases. Use it as ``@mock_cases``, ``with mock_cases() as m``
@@ -65,7 +77,8 @@ class CasesMock:
         self.seed = seed
         self.calls: list[Call] = []
         self.events: list[dict[str, Any]] = []
-        self.faults = Faults()
+        self.faults = Faults(seed)
+        self.access = AccessPolicy()
         self._states: dict[str, RegionState] = {}
         self._depth = 0
         self._lock = threading.RLock()
@@ -106,6 +119,10 @@ class CasesMock:
             self._depth -= 1
             if self._depth == 0:
                 _patch.deactivate(self)
+                # Faults and access scopes set up during an activation end with it; those
+                # set up before start() apply to the next activation.
+                self.faults.clear()
+                self.access.clear()
 
     def __enter__(self) -> CasesMock:
         return self.start()
@@ -179,6 +196,8 @@ class CasesMock:
                     mock._states = copy_states(baseline["states"])
                     mock.calls = []
                     mock.events = []
+                    mock.faults.clear()
+                    mock.access.clear()
             if original_setup is not None:
                 original_setup(test)
 
@@ -193,7 +212,6 @@ class CasesMock:
         self._states = {}
         self.calls = []
         self.events = []
-        self.faults = Faults()
         self._seq = itertools.count(1)
         self._random = random.Random(self.seed)
 
@@ -235,6 +253,47 @@ class CasesMock:
     def publish(self, event: dict[str, Any]) -> None:
         self.events.append(event)
 
+    def access_scope(self, access_key_id: str) -> Scope | None:
+        return self.access.scope(access_key_id)
+
+    # -- test-author helpers --------------------------------------------------------------
+
+    def client(
+        self,
+        *,
+        access_key_id: str | None = None,
+        region: str | None = None,
+        config: Config | None = None,
+    ) -> CasesClient:
+        """A boto3 connectcases client for this mock: its region (unless ``region``) and
+        placeholder credentials, signed with ``access_key_id`` when given (the caller
+        identity used by :meth:`restrict_access`)."""
+        placeholder = _patch._PLACEHOLDER_CREDENTIALS
+        create, lock = _client_factory()
+        with lock:  # botocore sessions are not thread-safe; their clients are
+            client = create(
+                "connectcases",
+                region_name=region or self.region,
+                aws_access_key_id=access_key_id or placeholder.access_key,
+                aws_secret_access_key=placeholder.secret_key,
+                config=config,
+            )
+        return cast(CasesClient, client)
+
+    def calls_to(self, operation: str) -> list[Call]:
+        """The recorded calls of one operation (e.g. ``"CreateCase"``), in order."""
+        return [call for call in self.calls if call.operation == operation]
+
+    def restrict_access(self, access_key_id: str, *, tags: dict[str, str | list[str]]) -> None:
+        """Simulate tag-based access control: the caller signing with ``access_key_id``
+        may only access cases whose tags match ``tags`` (every key, any listed value).
+        Others get AccessDeniedException; SearchCases leaves those cases out."""
+        self.access.restrict(access_key_id, tags)
+
+    def allow_all_access(self, access_key_id: str) -> None:
+        """Lift a scope set with :meth:`restrict_access`."""
+        self.access.allow_all(access_key_id)
+
     # -- hooks used by the transport ------------------------------------------------------
 
     def add_error(
@@ -242,16 +301,49 @@ class CasesMock:
         operation: str | None,
         error_code: str,
         *,
-        times: int | None = 1,
+        times: int | Unset | None = UNSET,
+        every: int | None = None,
+        probability: float | None = None,
+        seed: int | None = None,
         message: str | None = None,
-    ) -> None:
-        """Answer the next ``times`` calls of ``operation`` with the modeled ``error_code``."""
-        self.faults.add_error(operation, error_code, times=times, message=message)
+        members: dict[str, Any] | None = None,
+    ) -> ErrorRule:
+        """Answer calls of ``operation`` (None: any) with the modeled ``error_code``: the
+        next ``times`` calls (default 1), every ``every``-th call, or each call with
+        ``probability`` (seeded by ``seed``, else by the mock's seed). ``times=None``
+        means no limit; with ``every``/``probability`` that is the default."""
+        return self.faults.add_error(
+            operation,
+            error_code,
+            times=times,
+            every=every,
+            probability=probability,
+            seed=seed,
+            message=message,
+            members=members,
+        )
+
+    def add_latency(
+        self,
+        operation: str | None,
+        seconds: float,
+        *,
+        times: int | Unset | None = UNSET,
+        every: int | None = None,
+        probability: float | None = None,
+        seed: int | None = None,
+    ) -> LatencyRule:
+        """Delay calls of ``operation`` (None: any) by ``seconds`` (all of them unless
+        ``times``, ``every`` or ``probability`` say otherwise)."""
+        return self.faults.add_latency(
+            operation, seconds, times=times, every=every, probability=probability, seed=seed
+        )
 
     def before_handle(
         self, operation: str, params: dict[str, Any], access_key_id: str | None
     ) -> None:
-        self.faults.check(operation)
+        if self.faults.rules:
+            self.faults.check(operation)
 
     def record(
         self,
@@ -271,6 +363,19 @@ class CasesMock:
                 context.access_key_id if context else None,
             )
         )
+
+
+@functools.lru_cache(maxsize=1)
+def _client_factory() -> tuple[Callable[..., Any], threading.Lock]:
+    """One session for the clients made by CasesMock.client(): creating a session loads
+    botocore's data files (~100 ms), a client from a warm session takes a few ms."""
+    try:
+        import boto3
+    except ImportError:  # boto3 is optional: a botocore client is the same client
+        import botocore.session
+
+        return botocore.session.get_session().create_client, threading.Lock()
+    return boto3.session.Session().client, threading.Lock()
 
 
 def copy_states(states: dict[str, RegionState]) -> dict[str, RegionState]:
@@ -303,4 +408,4 @@ def mock_cases(func: Any = None, /, **options: Any) -> Any:
     return CasesMock(**options)
 
 
-__all__ = ["Call", "CasesMock", "mock_cases"]
+__all__ = ["Call", "CasesClient", "CasesMock", "mock_cases"]

@@ -3,7 +3,7 @@ resources or fail the way the service does."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -27,6 +27,10 @@ class Runtime(Protocol):
     def random_choice(self, alphabet: str, length: int) -> str: ...
 
     def publish(self, event: dict[str, Any]) -> None: ...
+
+    def access_scope(self, access_key_id: str) -> Mapping[str, frozenset[str]] | None:
+        """Tag scope of a caller (tag key -> allowed values); None: unrestricted."""
+        ...
 
 
 @dataclass

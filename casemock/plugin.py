@@ -1,0 +1,110 @@
+"""pytest plugin (entry point ``pytest11``): fixtures and the ``casemock`` marker.
+
+* ``cases_mock`` -- an active :class:`~casemock.CasesMock`, fresh per test;
+  ``cases_client`` -- a boto3 connectcases client bound to it (the mock's region,
+  placeholder credentials).
+* ``cases_mock_module`` / ``cases_client_module`` and ``cases_mock_session`` /
+  ``cases_client_session`` -- the same, shared by a module or the whole session, for
+  suites that seed once.
+* ``@pytest.mark.casemock(account_id=..., region=..., settings=..., seed=..., strict=...)``
+  takes the options of ``mock_cases``; markers are merged closest-first (test over class
+  over module). The marker alone activates the mock for the test.
+
+Disable with ``-p no:casemock``.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from casemock._errors import CasesMockError
+from casemock._mock import CasesClient, CasesMock
+
+MARKER = "casemock"
+_SCOPED = ("cases_mock_module", "cases_mock_session")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        f"{MARKER}(**options): activate an Amazon Connect Cases mock for the test, with the "
+        "options of casemock.mock_cases (account_id, region, settings, seed, strict).",
+    )
+
+
+def marker_options(node: pytest.Item | pytest.Collector) -> dict[str, Any]:
+    """The ``casemock`` marker options that apply to ``node``, closest marker first."""
+    allowed = _option_names()
+    options: dict[str, Any] = {}
+    for marker in node.iter_markers(MARKER):
+        if marker.args:
+            raise CasesMockError(
+                f"@pytest.mark.{MARKER} takes keyword options only (got positional "
+                f"{marker.args!r}); write e.g. @pytest.mark.{MARKER}(region='eu-west-2')."
+            )
+        unknown = sorted(set(marker.kwargs) - allowed)
+        if unknown:
+            raise CasesMockError(
+                f"@pytest.mark.{MARKER} got unknown option(s) {', '.join(unknown)}; "
+                f"the options are those of mock_cases: {', '.join(sorted(allowed))}."
+            )
+        for name, value in marker.kwargs.items():
+            options.setdefault(name, value)
+    return options
+
+
+def _option_names() -> set[str]:
+    parameters = inspect.signature(CasesMock.__init__).parameters.values()
+    return {p.name for p in parameters if p.kind is inspect.Parameter.KEYWORD_ONLY}
+
+
+def _mock_fixture(scope: str) -> Callable[..., Iterator[CasesMock]]:
+    def fixture(request: pytest.FixtureRequest) -> Iterator[CasesMock]:
+        with CasesMock(**marker_options(request.node)) as mock:
+            yield mock
+
+    fixture.__doc__ = f"An active CasesMock with empty state, shared per {scope}."
+    return fixture
+
+
+def _client_fixture(mock_fixture: str, scope: str) -> Callable[..., CasesClient]:
+    def fixture(request: pytest.FixtureRequest) -> CasesClient:
+        mock: CasesMock = request.getfixturevalue(mock_fixture)
+        return mock.client()
+
+    fixture.__doc__ = f"A connectcases client bound to ``{mock_fixture}`` (per {scope})."
+    return fixture
+
+
+cases_mock = pytest.fixture(_mock_fixture("test"), name="cases_mock")
+cases_mock_module = pytest.fixture(
+    _mock_fixture("module"), scope="module", name="cases_mock_module"
+)
+cases_mock_session = pytest.fixture(
+    _mock_fixture("session"), scope="session", name="cases_mock_session"
+)
+cases_client = pytest.fixture(_client_fixture("cases_mock", "test"), name="cases_client")
+cases_client_module = pytest.fixture(
+    _client_fixture("cases_mock_module", "module"), scope="module", name="cases_client_module"
+)
+cases_client_session = pytest.fixture(
+    _client_fixture("cases_mock_session", "session"), scope="session", name="cases_client_session"
+)
+
+
+@pytest.fixture(autouse=True)
+def _casemock_marker(request: pytest.FixtureRequest) -> None:
+    """A test carrying the marker runs with ``cases_mock`` active, unless it asks for a
+    module- or session-scoped mock (then the marker configures that one)."""
+    if request.node.get_closest_marker(MARKER) is None:
+        return
+    if any(name in request.fixturenames for name in _SCOPED):
+        return
+    request.getfixturevalue("cases_mock")
+
+
+__all__ = ["CasesClient", "CasesMock", "marker_options"]
