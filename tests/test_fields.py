@@ -384,3 +384,22 @@ def test_field_arn_can_be_tagged_until_deleted(client: ConnectCasesClient, domai
     with pytest.raises(ClientError) as excinfo:
         client.tag_resource(arn=arn, tags={"a": "b"})
     assert error_of(excinfo) == ("ResourceNotFoundException", 404)
+
+
+def test_batch_get_answers_a_repeated_id_once(client: ConnectCasesClient, domain_id: str) -> None:
+    answer = client.batch_get_field(domainId=domain_id, fields=[{"id": "title"}, {"id": "title"}])
+    assert [f["fieldId"] for f in answer["fields"]] == ["title"]
+
+
+def test_system_field_update_with_its_current_values_is_accepted(
+    client: ConnectCasesClient, domain_id: str
+) -> None:
+    before = get_field(client, domain_id, "summary")
+    client.update_field(
+        domainId=domain_id,
+        fieldId="summary",
+        name=before["name"],
+        description=before["description"],
+    )
+    after = get_field(client, domain_id, "summary")
+    assert (after["name"], after["description"]) == (before["name"], before["description"])

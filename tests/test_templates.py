@@ -423,3 +423,22 @@ def test_template_arn_can_be_tagged_until_deleted(
     with pytest.raises(ClientError) as excinfo:
         client.list_tags_for_resource(arn=arn)
     assert error_of(excinfo) == ("ResourceNotFoundException", 404)
+
+
+def test_empty_layout_configuration_removes_the_default_layout(
+    client: ConnectCasesClient, domain_id: str, layout_id: str
+) -> None:
+    template_id = client.create_template(
+        domainId=domain_id, name="T", layoutConfiguration={"defaultLayout": layout_id}
+    )["templateId"]
+    client.update_template(domainId=domain_id, templateId=template_id, layoutConfiguration={})
+    assert "defaultLayout" not in get(client, domain_id, template_id).get("layoutConfiguration", {})
+    client.delete_layout(domainId=domain_id, layoutId=layout_id)
+
+
+def test_summary_without_tag_propagation_has_no_configurations(
+    client: ConnectCasesClient, domain_id: str
+) -> None:
+    client.create_template(domainId=domain_id, name="T")
+    summary = client.list_templates(domainId=domain_id)["templates"][0]
+    assert "tagPropagationConfigurations" not in summary
