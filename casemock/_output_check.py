@@ -7,16 +7,20 @@ answer fails the test that provoked it instead of reaching botocore's parser.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, Union
 
 from botocore.model import Shape, StructureShape
 
 from casemock import _model
 from casemock._errors import OutputShapeError
 
-Check = Callable[[Any, str], None]
+# A path is built without string work, (parent, step), and rendered on error only: a step
+# is ".member", a list index, or a 1-tuple holding a map key.
+Path = Union[str, tuple["Path", Union[str, int, tuple[Any]]]]  # noqa: UP007 (recursive alias)
+Check = Callable[[Any, Path], None]
 
 _TYPES: dict[str, tuple[type, ...]] = {
     "string": (str,),
@@ -32,8 +36,34 @@ _TYPES: dict[str, tuple[type, ...]] = {
 }
 
 
+# Scalar kinds whose whole check is the type test (exact types: bool is not an int here).
+_PLAIN: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "integer": (int,),
+    "long": (int,),
+    "float": (float, int),
+    "double": (float, int),
+    "boolean": (bool,),
+    "timestamp": (datetime,),
+}
+
+
 def _has_type(value: Any, expected: tuple[type, ...], kind: str) -> bool:
     return isinstance(value, expected) and (kind == "boolean" or not isinstance(value, bool))
+
+
+def _render(path: Path) -> str:
+    parts: list[str] = []
+    while isinstance(path, tuple):
+        path, step = path
+        if isinstance(step, str):
+            parts.append(step)
+        elif isinstance(step, int):
+            parts.append(f"[{step}]")
+        else:
+            parts.append(f"[{step[0]!r}]")
+    parts.append(path)
+    return "".join(reversed(parts))
 
 
 @_model.shape_cache
@@ -41,12 +71,17 @@ def _compile(shape: Shape) -> Check:
     kind = shape.type_name
     expected = _TYPES.get(kind, (object,))
     enum = frozenset(getattr(shape, "enum", []) or [])
-    members: dict[str, Check] = {}
+    members: dict[str, tuple[str, Check]] = {}
+    # Members whose check is a type test only: an exact type match needs no call.
+    plain: dict[str, tuple[type, ...]] = {}
     required: list[str] = []
     union = False
     if kind == "structure":
         assert isinstance(shape, StructureShape)
-        members = {name: _compile(m) for name, m in shape.members.items()}
+        for name, member in shape.members.items():
+            members[name] = (f".{name}", _compile(member))
+            if member.type_name in _PLAIN and not getattr(member, "enum", None):
+                plain[name] = _PLAIN[member.type_name]
         required = list(shape.required_members)
         union = bool(getattr(shape, "is_tagged_union", False))
     elif kind == "list":
@@ -54,43 +89,55 @@ def _compile(shape: Shape) -> Check:
     elif kind == "map":
         value_check = _compile(shape.value)  # type: ignore[attr-defined]
 
-    def check(value: Any, path: str) -> None:
+    def check(value: Any, path: Path) -> None:
         if not _has_type(value, expected, kind):
             raise OutputShapeError(
-                f"casemock answered {type(value).__name__} at {path!r}; the model says {kind}"
+                f"casemock answered {type(value).__name__} at {_render(path)!r}; "
+                f"the model says {kind}"
             )
         if enum and value not in enum:
             raise OutputShapeError(
-                f"casemock answered {value!r} at {path!r}, not in {sorted(enum)}"
+                f"casemock answered {value!r} at {_render(path)!r}, not in {sorted(enum)}"
             )
         if kind == "structure":
             for name in required:
                 if value.get(name) is None:
-                    raise OutputShapeError(f"casemock's answer lacks required member {path}.{name}")
+                    raise OutputShapeError(
+                        f"casemock's answer lacks required member {_render(path)}.{name}"
+                    )
             for name, item in value.items():
-                sub = members.get(name)
-                if sub is None:
-                    raise OutputShapeError(f"casemock answered unknown member {path}.{name}")
-                if item is not None:
-                    sub(item, f"{path}.{name}")
+                if item is None or type(item) in plain.get(name, ()):
+                    continue
+                found = members.get(name)
+                if found is None:
+                    raise OutputShapeError(
+                        f"casemock answered unknown member {_render(path)}.{name}"
+                    )
+                found[1](item, (path, found[0]))
             if union and len([v for v in value.values() if v is not None]) != 1:
                 raise OutputShapeError(
-                    f"casemock answered a union with not exactly one member at {path}"
+                    f"casemock answered a union with not exactly one member at {_render(path)}"
                 )
         elif kind == "list":
             for index, item in enumerate(value):
-                item_check(item, f"{path}[{index}]")
+                item_check(item, (path, index))
         elif kind == "map":
             for key, item in value.items():
-                value_check(item, f"{path}[{key!r}]")
+                value_check(item, (path, (key,)))
 
     return check
 
 
-def check_output(operation: str, result: dict[str, Any]) -> None:
+@functools.cache
+def _operation_check(operation: str) -> Check | None:
     shape = _model.operation(operation).output_shape
-    if shape is None:
+    return None if shape is None else _compile(shape)
+
+
+def check_output(operation: str, result: dict[str, Any]) -> None:
+    check = _operation_check(operation)
+    if check is None:
         if result:
             raise OutputShapeError(f"{operation} has no output, casemock answered {result!r}")
         return
-    _compile(shape)(result, operation)
+    check(result, operation)

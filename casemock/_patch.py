@@ -20,13 +20,11 @@ import threading
 import weakref
 from typing import TYPE_CHECKING, Any, Protocol
 
-import wrapt
 from botocore.credentials import Credentials
 from botocore.endpoint import Endpoint
 from botocore.session import Session
 from botocore.signers import RequestSigner
 
-from casemock import _transport
 from casemock._errors import MockNotStartedError
 
 if TYPE_CHECKING:
@@ -42,6 +40,9 @@ _lock = threading.RLock()
 _active: list[CasesMock] = []
 _emitters: weakref.WeakSet[Any] = weakref.WeakSet()
 _originals: list[tuple[type, str, Any]] = []
+# casemock's transport and wrapt are imported by the first start(), not by ``import
+# casemock``: importing stays cheap for test suites that never activate a mock.
+_answer: Any = None
 
 
 def current() -> CasesMock | None:
@@ -56,7 +57,7 @@ def _before_send(request: Any, **kwargs: Any) -> Any:
     mock = current()
     if mock is None:
         return None
-    return _transport.answer(mock, request)
+    return _answer(mock, request)
 
 
 def _do_get_response(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
@@ -101,6 +102,12 @@ _PATCHES: list[tuple[type, str, Any]] = [
 
 
 def _install() -> None:
+    global _answer
+    import wrapt
+
+    from casemock._transport import answer
+
+    _answer = answer
     for owner, name, wrapper in _PATCHES:
         _originals.append((owner, name, owner.__dict__[name]))
         wrapt.wrap_function_wrapper(owner, name, wrapper)

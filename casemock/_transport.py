@@ -87,9 +87,8 @@ def handle(
     params: dict[str, Any] = {}
     context: Context | None = None
     try:
-        params = decoder.decode(
-            operation, labels, parse_qs(split.query, keep_blank_values=True), headers, body
-        )
+        query = parse_qs(split.query, keep_blank_values=True) if split.query else {}
+        params = decoder.decode(operation, labels, query, headers, body)
         validate_input(operation, params)
         handler = handlers().get(operation)
         if handler is None:
