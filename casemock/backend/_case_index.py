@@ -1,66 +1,221 @@
 """Indexes over a domain's cases, maintained on every create, update and delete, so a
-selective search filter (``equalTo`` on a field, a tag) does not scan the store.
+search does not re-read the store: ``equalTo`` filters on a field and tag filters look up
+candidate cases, DateTime values are parsed once, and ``searchTerm`` scans one prepared
+lower-case text per case.
 
-Call ``index.add(case)`` after a case is stored or changed and ``index.remove(case)``
-before it is changed or deleted (remove needs the values that were indexed).
+Call ``index.add(case)`` after a case is stored or changed and ``index.remove(case)`` when
+it is deleted. ``add`` replaces whatever was indexed for the case before, and ``remove``
+forgets what was indexed (not what the case holds now), so calling ``remove`` before a
+change is allowed but not needed.
+
+The index is a superset filter: a lookup returns every case that may hold the value (a
+DateTime-like string is keyed by its instant, so ``2024-05-01T00:00:00Z`` and
+``2024-05-01T00:00:00.000Z`` share a key); search verifies candidates with the filter.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from casemock.backend._records import Case
 
+_DATETIME = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})"
+    r"(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?"
+    r"([Zz]|[+-]\d{2}(?::?\d{2})?)?)?"
+)
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_MICROSECOND = timedelta(microseconds=1)
+SEPARATOR = "\x00"  # between the values of a case's search text
+
+ValueKey = tuple[str, str, Any]  # (field id, kind, normalised value)
+TagKey = tuple[str, str]
+
+
+def parse_instant(text: str) -> int | None:
+    """Microseconds since the epoch of an ISO-8601 date or date-time, or None.
+
+    Accepted: ``YYYY-MM-DD``, optionally ``THH:MM[:SS[.fraction]]`` and an offset (``Z``,
+    ``+HH:MM``, ``+HHMM``, ``+HH``); without an offset the time is UTC.
+    """
+    if len(text) < 10 or text[4] != "-" or text[7] != "-":
+        return None
+    found = _DATETIME.fullmatch(text)
+    if found is None:
+        return None
+    year, month, day, hour, minute, second, fraction, offset = found.groups()
+    try:
+        moment = datetime(
+            int(year),
+            int(month),
+            int(day),
+            int(hour or 0),
+            int(minute or 0),
+            int(second or 0),
+            int((fraction or "0")[:6].ljust(6, "0")),
+            tzinfo=timezone.utc,
+        )
+    except ValueError:
+        return None
+    micros = (moment - _EPOCH) // _MICROSECOND
+    if offset and offset not in "Zz":
+        digits = offset[1:].replace(":", "")
+        shift = int(digits[:2]) * 60 + int(digits[2:4] or 0)
+        if shift >= 24 * 60:
+            return None
+        micros -= (1 if offset[0] == "+" else -1) * shift * 60_000_000
+    return micros
+
+
+def text_of(value: dict[str, Any]) -> str | None:
+    """The string held by a FieldValueUnion (``stringValue`` or ``userArnValue``)."""
+    text = value.get("stringValue")
+    if text is None:
+        text = value.get("userArnValue")
+    return text if isinstance(text, str) else None
+
 
 def value_key(value: dict[str, Any]) -> tuple[str, Any] | None:
-    """A hashable key for a FieldValueUnion, or None for an empty value."""
-    for member, item in value.items():
-        if member == "emptyValue" or item is None:
-            return None
-        if member == "doubleValue":
-            return ("number", float(item))
-        return (member, item)
+    """A hashable (kind, value) key for a FieldValueUnion, or None for an empty value.
+
+    Strings (``stringValue`` and ``userArnValue``) share kind ``s``, or ``t`` with the
+    instant when they read as a date-time; numbers are ``n``, booleans ``b``.
+    """
+    text = text_of(value)
+    if text is not None:
+        instant = parse_instant(text)
+        return ("s", text) if instant is None else ("t", instant)
+    number = value.get("doubleValue")
+    if isinstance(number, (int, float)) and not isinstance(number, bool):
+        return ("n", float(number))
+    flag = value.get("booleanValue")
+    if isinstance(flag, bool):
+        return ("b", flag)
     return None
 
 
 @dataclass
+class _Entry:
+    """What was indexed for one case (so remove() does not depend on the case's state)."""
+
+    keys: tuple[ValueKey, ...]
+    tags: tuple[TagKey, ...]
+
+
+@dataclass
 class CaseIndex:
-    # (field id, value key) -> case ids holding that value
-    by_value: dict[tuple[str, tuple[str, Any]], set[str]] = field(default_factory=dict)
-    # (tag key, tag value) -> case ids
-    by_tag: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+    # (field id, kind, value) -> the case id holding it, or a set when several do
+    by_value: dict[ValueKey, str | set[str]] = field(default_factory=dict)
+    # (tag key, tag value) -> case id(s)
+    by_tag: dict[TagKey, str | set[str]] = field(default_factory=dict)
+    # case id -> field id -> microseconds since the epoch, for values that read as date-times
+    instants: dict[str, dict[str, int]] = field(default_factory=dict)
+    # case id -> casefolded string values joined by SEPARATOR (what searchTerm scans)
+    texts: dict[str, str] = field(default_factory=dict)
+    entries: dict[str, _Entry] = field(default_factory=dict)
 
     def add(self, case: Case) -> None:
+        """Index ``case`` as it is now, replacing what was indexed for it before."""
+        case_id = case.case_id
+        if case_id in self.entries:
+            self.remove(case)
+        keys: list[ValueKey] = []
+        instants: dict[str, int] = {}
+        texts: list[str] = []
         for field_id, value in case.values.items():
             key = value_key(value)
-            if key is not None:
-                self.by_value.setdefault((field_id, key), set()).add(case.case_id)
-        for tag in case.tags.items():
-            self.by_tag.setdefault(tag, set()).add(case.case_id)
+            if key is None:
+                continue
+            keys.append((field_id, key[0], key[1]))
+            if key[0] == "t":
+                instants[field_id] = key[1]
+            text = text_of(value)
+            if text is not None:
+                texts.append(text.casefold())
+        tags = tuple(case.tags.items())
+        for value_entry in keys:
+            _put(self.by_value, value_entry, case_id)
+        for tag in tags:
+            _put(self.by_tag, tag, case_id)
+        if instants:
+            self.instants[case_id] = instants
+        self.texts[case_id] = SEPARATOR.join(texts)
+        self.entries[case_id] = _Entry(tuple(keys), tags)
 
     def remove(self, case: Case) -> None:
-        for field_id, value in case.values.items():
-            key = value_key(value)
-            if key is not None:
-                _discard(self.by_value, (field_id, key), case.case_id)
-        for tag in case.tags.items():
-            _discard(self.by_tag, tag, case.case_id)
+        """Forget ``case`` (no error when it was never indexed)."""
+        case_id = case.case_id
+        entry = self.entries.pop(case_id, None)
+        if entry is None:
+            return
+        for key in entry.keys:
+            _discard(self.by_value, key, case_id)
+        for tag in entry.tags:
+            _discard(self.by_tag, tag, case_id)
+        self.instants.pop(case_id, None)
+        self.texts.pop(case_id, None)
 
-    def cases_with_value(self, field_id: str, value: dict[str, Any]) -> set[str]:
+    def rebuild(self, cases: Iterable[Case]) -> None:
+        """Index ``cases`` from scratch (after restoring a domain's cases)."""
+        for store in (self.by_value, self.by_tag, self.instants, self.texts, self.entries):
+            store.clear()
+        for case in cases:
+            self.add(case)
+
+    def cases_with_value(self, field_id: str, value: dict[str, Any]) -> Collection[str]:
+        """Ids of the cases that may hold ``value`` in ``field_id`` (a superset; read-only)."""
         key = value_key(value)
         if key is None:
-            return set()
-        return self.by_value.get((field_id, key), set())
+            return ()
+        return _ids(self.by_value.get((field_id, key[0], key[1])))
 
-    def cases_with_tag(self, key: str, value: str) -> set[str]:
-        return self.by_tag.get((key, value), set())
+    def cases_with_tag(self, key: str, value: str) -> Collection[str]:
+        """Ids of the cases tagged ``key=value`` (read-only)."""
+        return _ids(self.by_tag.get((key, value)))
+
+    def instant(self, case_id: str, field_id: str) -> int | None:
+        """The instant of the case's value for ``field_id`` if it reads as a date-time."""
+        found = self.instants.get(case_id)
+        return None if found is None else found.get(field_id)
+
+    def text(self, case_id: str) -> str:
+        return self.texts.get(case_id, "")
 
 
-def _discard(index: dict[Any, set[str]], key: Any, case_id: str) -> None:
-    ids = index.get(key)
-    if ids is not None:
-        ids.discard(case_id)
-        if not ids:
+def _ids(found: str | set[str] | None) -> Collection[str]:
+    if found is None:
+        return ()
+    if isinstance(found, str):
+        return (found,)
+    return found
+
+
+def _put(index: dict[Any, str | set[str]], key: Any, case_id: str) -> None:
+    found = index.get(key)
+    if found is None:
+        index[key] = case_id
+    elif isinstance(found, str):
+        if found != case_id:
+            index[key] = {found, case_id}
+    else:
+        found.add(case_id)
+
+
+def _discard(index: dict[Any, str | set[str]], key: Any, case_id: str) -> None:
+    found = index.get(key)
+    if found is None:
+        return
+    if isinstance(found, str):
+        if found == case_id:
             del index[key]
+        return
+    found.discard(case_id)
+    if len(found) == 1:
+        index[key] = next(iter(found))
+    elif not found:
+        del index[key]
