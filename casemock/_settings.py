@@ -29,3 +29,8 @@ class Settings:
     single_line_text_limit: int | None = 500  # None: only the model's 4100 applies
     require_customer_id: bool = False  # strict reading of the API reference
     iam_principal_arn: str = "arn:aws:iam::{account_id}:role/casemock"
+    # Cases (docs/behaviour.md, "Cases").
+    enforce_required_rules: bool = True  # template `required` case rules on Create/UpdateCase
+    enforce_field_option_rules: bool = False  # template `fieldOptions` rules on written values
+    reference_number_length: int = 9  # generated reference numbers (legacy service: 8 digits)
+    reference_number_alphabet: str = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"

@@ -97,6 +97,7 @@ class AuditEvent:
     fields: list[dict[str, Any]]
     performed_by: dict[str, Any]
     related_item_type: str | None = None
+    merge_metadata: dict[str, Any] | None = None  # AuditMergeMetadata of Case.Merged events
 
 
 @dataclass
@@ -123,6 +124,7 @@ class Case:
     tags: dict[str, str] = field(default_factory=dict)
     related_items: dict[str, RelatedItem] = field(default_factory=dict)
     audit: list[AuditEvent] = field(default_factory=list)
+    client_token: str | None = None  # the CreateCase clientToken that created it
 
 
 @dataclass

@@ -3,10 +3,17 @@ GetCaseAuditEvents."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from casemock import _model
+from casemock._errors import not_found
 from casemock.backend._context import Context
+from casemock.backend._pagination import page
 from casemock.backend._records import AuditEvent, Case
+from casemock.backend._registry import operation
+
+MAX_PAGE_SIZE = 25  # GetCaseAuditEventsRequest maxResults: 1-25, default 25
 
 
 def performed_by(ctx: Context, requested: dict[str, Any] | None) -> dict[str, Any]:
@@ -25,21 +32,62 @@ def record(
     fields: list[dict[str, Any]],
     requested_by: dict[str, Any] | None,
     related_item_type: str | None = None,
+    now: datetime | None = None,
 ) -> AuditEvent:
     """Append an audit event to ``case``.
 
     ``event_type`` is one of Case.Created, Case.Updated, RelatedItem.Created,
     RelatedItem.Updated, RelatedItem.Deleted; ``fields`` are
-    ``{"eventFieldId", "oldValue"?, "newValue"}`` entries.
+    ``{"eventFieldId", "oldValue"?, "newValue"}`` entries; ``now`` (default: the mock's
+    clock) lets a handler stamp the event with the time it wrote into the case.
     """
     event = AuditEvent(
         seq=ctx.next_seq(),
         event_id=ctx.new_id(),
         type=event_type,
-        performed_time=ctx.now(),
+        performed_time=now or ctx.now(),
         fields=fields,
         performed_by=performed_by(ctx, requested_by),
         related_item_type=related_item_type,
     )
     case.audit.append(event)
     return event
+
+
+def _wire(event: AuditEvent) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "eventId": event.event_id,
+        "type": event.type,
+        "performedTime": event.performed_time,
+        "fields": [
+            {k: dict(v) if isinstance(v, dict) else v for k, v in entry.items()}
+            for entry in event.fields
+        ],
+        "performedBy": dict(event.performed_by),
+    }
+    if event.related_item_type is not None:
+        item["relatedItemType"] = event.related_item_type
+    if event.merge_metadata is not None and _model.has_member("AuditEvent", "mergeMetadata"):
+        item["mergeMetadata"] = dict(event.merge_metadata)
+    return item
+
+
+@operation("GetCaseAuditEvents")
+def get_case_audit_events(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    """The case's audit history, oldest first."""
+    domain = ctx.domain(params["domainId"])
+    case_id: str = params["caseId"]
+    case = domain.cases.get(case_id)
+    if case is None:
+        raise not_found("Case", case_id, f"Case {case_id} not found in domain {domain.domain_id}")
+    events, token = page(
+        case.audit,
+        lambda event: event.seq,
+        params.get("maxResults", MAX_PAGE_SIZE),
+        params.get("nextToken"),
+        ["GetCaseAuditEvents", domain.domain_id, case_id],
+    )
+    result: dict[str, Any] = {"auditEvents": [_wire(event) for event in events]}
+    if token:
+        result["nextToken"] = token
+    return result

@@ -1,0 +1,291 @@
+"""Field values on cases: what CreateCase and UpdateCase accept for each field.
+
+A request's ``fields`` are checked against the domain's fields (spec sections 3, 4 and
+8): the field exists, is not deleted (UpdateCase may still write a deleted field the case
+already holds), appears once, is not set by the service, and its value uses the union
+member of the field's type within the length limits. Then the required-ness rules apply:
+``title`` always, the template's ``requiredFields`` and the ``required`` case rules
+attached to the template. Everything here only reads state; the handlers mutate after all
+checks have passed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from casemock._errors import validation_error
+from casemock._settings import Settings
+from casemock.backend import system_fields
+from casemock.backend._records import Case, Domain, Field, FieldValueUnion, Template
+from casemock.backend.case_rules import rules_for_template
+from casemock.backend.rule_evaluator import evaluate_rules
+
+MEMBERS = ("stringValue", "doubleValue", "booleanValue", "emptyValue", "userArnValue")
+EMPTY: FieldValueUnion = {"emptyValue": {}}
+
+# The union member each field type takes (spec 4.1).
+_TYPE_MEMBERS: dict[str, frozenset[str]] = {
+    "Text": frozenset({"stringValue"}),
+    "Url": frozenset({"stringValue"}),
+    "Number": frozenset({"doubleValue"}),
+    "Boolean": frozenset({"booleanValue"}),
+    "DateTime": frozenset({"stringValue"}),
+    "SingleSelect": frozenset({"stringValue"}),
+    "User": frozenset({"userArnValue"}),
+}
+# assigned_user is a Text field holding a user ARN; both spellings are accepted.
+_FIELD_MEMBERS = {"assigned_user": frozenset({"stringValue", "userArnValue"})}
+
+SUMMARY_LIMIT = 3000
+ALWAYS_REQUIRED = ("title",)
+
+_PROFILE_ARN = re.compile(r"arn:aws[a-z-]*:profile:[a-z0-9-]+:\d{12}:domains/[^/]+/profiles/[^/]+")
+_USER_ARN = re.compile(r"arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance/[^/]+/user/[^/]+")
+_DATETIME = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})"
+    r"(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?"
+    r"(Z|[+-]\d{2}:?\d{2})?"
+)
+
+
+def member_of(value: Mapping[str, Any]) -> tuple[str, Any]:
+    """The union member a value uses and its content (``("emptyValue", {})`` if none)."""
+    for member in MEMBERS:
+        item = value.get(member)
+        if item is not None:
+            return member, item
+    return "emptyValue", {}
+
+
+def has_value(value: Mapping[str, Any] | None) -> bool:
+    """Whether a stored or submitted value counts as a value (not empty, not blank)."""
+    if not value:
+        return False
+    member, item = member_of(value)
+    if member == "emptyValue":
+        return False
+    return not (member in ("stringValue", "userArnValue") and item == "")
+
+
+def parse_datetime(text: str) -> datetime | None:
+    """An ISO-8601 date or date-time as an aware datetime (UTC when no offset); None if
+    ``text`` is not one."""
+    found = _DATETIME.fullmatch(text)
+    if found is None:
+        return None
+    year, month, day, hour, minute, second, fraction, offset = found.groups()
+    try:
+        tz = timezone.utc
+        if offset and offset != "Z":
+            sign = -1 if offset[0] == "-" else 1
+            digits = offset[1:].replace(":", "")
+            tz = timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+        return datetime(
+            int(year),
+            int(month),
+            int(day),
+            int(hour or 0),
+            int(minute or 0),
+            int(second or 0),
+            int((fraction or "0").ljust(6, "0")[:6]),
+            tzinfo=tz,
+        )
+    except ValueError:
+        return None
+
+
+def _text_limit(field: Field, settings: Settings) -> int | None:
+    if field.field_id == "summary":
+        return SUMMARY_LIMIT
+    if field.namespace != "Custom" or field.type != "Text":
+        return None
+    text = (field.attributes or {}).get("text") or {}
+    if text.get("isMultiline"):
+        return None
+    return settings.single_line_text_limit
+
+
+def check_value(
+    field: Field,
+    value: Mapping[str, Any],
+    previous: Mapping[str, Any] | None,
+    settings: Settings,
+) -> FieldValueUnion:
+    """The stored form of ``value`` for ``field``; ValidationException if the field does
+    not take it. ``previous`` is the case's current value (UpdateCase), which may keep an
+    option that has been deactivated since."""
+    member, item = member_of(value)
+    if member == "emptyValue":
+        return EMPTY
+    field_id = field.field_id
+    allowed = _FIELD_MEMBERS.get(field_id) or _TYPE_MEMBERS.get(field.type, frozenset())
+    if member not in allowed:
+        expected = " or ".join(sorted(allowed))
+        raise validation_error(
+            f"Field {field_id} is of type {field.type} and takes {expected}, not {member}."
+        )
+    if member == "stringValue":
+        _check_string(field, item, previous, settings)
+    elif member == "userArnValue" and _USER_ARN.fullmatch(item) is None:
+        raise validation_error(
+            f"The value of field {field_id} must be an Amazon Connect user ARN "
+            "(arn:aws:connect:<region>:<account>:instance/<instanceId>/user/<userId>)."
+        )
+    return {member: item}
+
+
+def _check_string(
+    field: Field, text: str, previous: Mapping[str, Any] | None, settings: Settings
+) -> None:
+    field_id = field.field_id
+    limit = _text_limit(field, settings)
+    if limit is not None and len(text) > limit:
+        raise validation_error(
+            f"The value of field {field_id} is {len(text)} characters long; "
+            f"the field takes at most {limit}."
+        )
+    if field_id == "customer_id" and _PROFILE_ARN.fullmatch(text) is None:
+        raise validation_error(
+            "customer_id must be a Customer Profiles profile ARN "
+            "(arn:aws:profile:<region>:<account>:domains/<domain>/profiles/<profileId>)."
+        )
+    if field.type == "DateTime" and parse_datetime(text) is None:
+        raise validation_error(
+            f"The value of field {field_id} must be an ISO-8601 date-time such as "
+            f"2024-05-01T12:00:00.000Z, not {text!r}."
+        )
+    if field.type == "SingleSelect":
+        option = field.options.get(text)
+        kept = previous is not None and previous.get("stringValue") == text
+        if (option is None or not option.active) and not kept:
+            state = "not an option" if option is None else "an inactive option"
+            raise validation_error(f"{text!r} is {state} of field {field_id}.")
+
+
+def check_fields(
+    domain: Domain,
+    fields: list[dict[str, Any]],
+    case: Case | None,
+    settings: Settings,
+) -> dict[str, FieldValueUnion]:
+    """Validate a CreateCase (``case`` None) or UpdateCase ``fields`` list; return the
+    values to write by field id, in request order (``emptyValue`` for a cleared field)."""
+    creating = case is None
+    ids = [item["id"] for item in fields]
+    _refuse(_repeated(ids), "appear more than once in the request")
+    _refuse(
+        [i for i in ids if i not in domain.fields], f"do not exist in domain {domain.domain_id}"
+    )
+    stored = {} if case is None else case.values
+    _refuse(
+        [i for i in ids if domain.fields[i].deleted and (creating or i not in stored)],
+        "have been deleted",
+    )
+    read_only = [
+        i
+        for i in ids
+        if i in system_fields.SERVICE_SET or (not creating and i == "reference_number")
+    ]
+    _refuse(read_only, "are set by the service and cannot be written")
+    return {
+        item["id"]: check_value(
+            domain.fields[item["id"]], item["value"], stored.get(item["id"]), settings
+        )
+        for item in fields
+    }
+
+
+def _repeated(ids: list[str]) -> list[str]:
+    seen: set[str] = set()
+    repeated: list[str] = []
+    for field_id in ids:
+        if field_id in seen and field_id not in repeated:
+            repeated.append(field_id)
+        seen.add(field_id)
+    return repeated
+
+
+def _refuse(ids: list[str], reason: str) -> None:
+    if ids:
+        raise validation_error(f"Fields [{', '.join(ids)}] {reason}.")
+
+
+def template_required(domain: Domain, template: Template, settings: Settings) -> list[str]:
+    """The fields a case of ``template`` must always hold: ``title``, the template's live
+    ``requiredFields`` and (strict switch) ``customer_id``."""
+    required = list(ALWAYS_REQUIRED)
+    if settings.require_customer_id:
+        required.append("customer_id")
+    for entry in template.required_fields:
+        field_id = entry["fieldId"]
+        found = domain.fields.get(field_id)
+        if found is not None and not found.deleted and field_id not in required:
+            required.append(field_id)
+    return required
+
+
+def missing(required: Iterable[str], values: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """The ids in ``required`` without a value in ``values``."""
+    return [field_id for field_id in required if not has_value(values.get(field_id))]
+
+
+def refuse_missing(ids: list[str], why: str) -> None:
+    if ids:
+        raise validation_error(f"Required field(s) [{', '.join(ids)}] {why}.")
+
+
+def refuse_cleared(changes: Mapping[str, FieldValueUnion], required: Iterable[str]) -> None:
+    """emptyValue (or a blank string) on a required field: ValidationException."""
+    cleared = [i for i in required if i in changes and not has_value(changes[i])]
+    if cleared:
+        raise validation_error(
+            f"Fields [{', '.join(cleared)}] are required on this case's template and "
+            "cannot be emptied."
+        )
+
+
+def check_rules(
+    domain: Domain,
+    template: Template,
+    before: Mapping[str, Mapping[str, Any]] | None,
+    after: Mapping[str, Mapping[str, Any]],
+    changes: Mapping[str, FieldValueUnion],
+    settings: Settings,
+) -> None:
+    """Apply the template's case rules to the case as it would be after the request.
+
+    ``required`` rules (``Settings.enforce_required_rules``): a field the rules require
+    must hold a value; on UpdateCase (``before`` given) only a violation the update
+    introduces is refused, so a case that predates a rule can still be edited.
+    ``fieldOptions`` rules (``Settings.enforce_field_option_rules``): a single-select
+    value written by this request must be one the rules allow for its parent's value.
+    ``hidden`` rules only shape the agent UI and are never enforced.
+    """
+    if not (settings.enforce_required_rules or settings.enforce_field_option_rules):
+        return
+    if not template.rules:
+        return
+    pairs = [
+        (details, target)
+        for details, target in rules_for_template(domain, template)
+        if target in domain.fields and not domain.fields[target].deleted
+    ]
+    if not pairs:
+        return
+    outcome = evaluate_rules(pairs, after)
+    if settings.enforce_required_rules:
+        violations = set(missing(outcome.required, after))
+        if before is not None and violations:
+            violations -= set(missing(evaluate_rules(pairs, before).required, before))
+        refuse_missing(sorted(violations), "are required by the template's case rules")
+    if settings.enforce_field_option_rules:
+        for field_id, value in changes.items():
+            text = value.get("stringValue")
+            if text is not None and not outcome.option_allowed(field_id, text):
+                raise validation_error(
+                    f"{text!r} is not an allowed option of field {field_id} for the current "
+                    "value of its parent field (case rule)."
+                )

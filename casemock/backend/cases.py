@@ -1,0 +1,284 @@
+"""Cases: CreateCase, GetCase, UpdateCase, DeleteCase (spec section 8).
+
+A case stores its values as ``{field id: FieldValueUnion}``, the service-set system fields
+included, so every reader treats system and custom fields alike. Values are checked by
+``case_values``; the service-set ones are written here. Every change is recorded in the
+case's audit history, published as a case event when the domain's configuration enables
+events, and reflected in the domain's case index.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from casemock._errors import conflict, not_found, validation_error
+from casemock._protocol.encoder import format_timestamp
+from casemock.backend import audit, events
+from casemock.backend._context import Context
+from casemock.backend._records import Case, Domain, FieldValueUnion, Template
+from casemock.backend._registry import operation
+from casemock.backend.case_values import (
+    check_fields,
+    check_rules,
+    missing,
+    refuse_cleared,
+    refuse_missing,
+    template_required,
+)
+from casemock.backend.tags import check_tags
+from casemock.backend.templates import require_template
+
+DEFAULT_STATUS = "open"
+CLOSED = "closed"
+# Fields the service derives from a status change (recorded in the audit history).
+_STATUS_TIMES = ("last_closed_datetime", "last_reopened_datetime")
+
+
+def require_case(domain: Domain, case_id: str) -> Case:
+    """The case with this id; ResourceNotFoundException (resourceType Case) if none."""
+    found = domain.cases.get(case_id)
+    if found is None:
+        raise not_found("Case", case_id, f"Case {case_id} not found in domain {domain.domain_id}")
+    return found
+
+
+# -- CreateCase ---------------------------------------------------------------------------
+
+
+def _fingerprint(params: dict[str, Any]) -> str:
+    """What makes two CreateCase requests "the same" for idempotency."""
+    body = {k: v for k, v in params.items() if k not in ("clientToken", "domainId")}
+    return json.dumps(body, sort_keys=True, separators=(",", ":"))
+
+
+def _usable_template(domain: Domain, template_id: str) -> Template:
+    template = require_template(domain, template_id)
+    if template.deleted:
+        raise validation_error(
+            f"Template {template_id} has been deleted and cannot be used to create cases."
+        )
+    if template.status != "Active":
+        raise validation_error(
+            f"Template {template_id} is not active ({template.status}) and cannot be used "
+            "to create cases."
+        )
+    return template
+
+
+def _case_tags(template: Template, requested: dict[str, str] | None, limit: int) -> dict[str, str]:
+    """The template's propagated tags, overridden by the request's tags."""
+    tags: dict[str, str] = {}
+    for configuration in template.tag_propagation:
+        if configuration.get("resourceType") == "Cases":
+            tags.update(configuration.get("tagMap") or {})
+    if requested:
+        check_tags(requested)
+        tags.update(requested)
+    if len(tags) > limit:
+        raise validation_error(
+            f"The case would carry {len(tags)} tags (template and request); "
+            f"a resource can have at most {limit}."
+        )
+    return tags
+
+
+def _reference_number(ctx: Context, domain: Domain, values: dict[str, FieldValueUnion]) -> str:
+    """The caller's reference number (ConflictException if taken, case-insensitively) or a
+    new one that is unique in the domain."""
+    supplied = values.get("reference_number", {}).get("stringValue")
+    if supplied:
+        owner = domain.reference_numbers.get(supplied.upper())
+        if owner is not None:
+            raise conflict(
+                f"Reference number {supplied} is already used by case {owner} in domain "
+                f"{domain.domain_id}."
+            )
+        return str(supplied)
+    settings = ctx.settings
+    while True:
+        candidate = ctx.runtime.random_choice(
+            settings.reference_number_alphabet, settings.reference_number_length
+        )
+        if candidate.upper() not in domain.reference_numbers:
+            return candidate
+
+
+@operation("CreateCase")
+def create_case(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    domain = ctx.domain(params["domainId"])
+    token: str | None = params.get("clientToken") or None
+    fingerprint = _fingerprint(params) if token else ""
+    if token is not None and token in domain.idempotency:
+        known_fingerprint, known_id = domain.idempotency[token]
+        if known_fingerprint != fingerprint:
+            raise conflict(
+                f"The clientToken {token} was already used for a different CreateCase request."
+            )
+        return {"caseId": known_id, "caseArn": f"{domain.arn}/case/{known_id}"}
+
+    settings = ctx.settings
+    template = _usable_template(domain, params["templateId"])
+    changes = check_fields(domain, params["fields"], None, settings)
+    values = {k: v for k, v in changes.items() if "emptyValue" not in v}
+    refuse_missing(missing(template_required(domain, template, settings), values), "need a value")
+    check_rules(domain, template, None, values, changes, settings)
+    tags = _case_tags(template, params.get("tags"), settings.tags_per_resource)
+    reference = _reference_number(ctx, domain, values)
+
+    # Everything is valid: store.
+    case_id = ctx.new_id()
+    moment = ctx.now()
+    now = format_timestamp(moment)
+    values["case_id"] = {"stringValue": case_id}
+    values["reference_number"] = {"stringValue": reference}
+    status = values.setdefault("status", {"stringValue": DEFAULT_STATUS})
+    values["created_datetime"] = {"stringValue": now}
+    values["last_updated_datetime"] = {"stringValue": now}
+    user_arn = (params.get("performedBy") or {}).get("userArn")
+    if user_arn:
+        values["created_by"] = {"userArnValue": user_arn}
+        values["last_updated_user"] = {"userArnValue": user_arn}
+    if status.get("stringValue") == CLOSED:
+        values["last_closed_datetime"] = {"stringValue": now}
+    case = Case(
+        seq=ctx.next_seq(),
+        case_id=case_id,
+        arn=f"{domain.arn}/case/{case_id}",
+        template_id=template.template_id,
+        values=values,
+        tags=tags,
+        client_token=token,
+    )
+    domain.cases[case_id] = case
+    domain.reference_numbers[reference.upper()] = case_id
+    if token is not None:
+        domain.idempotency[token] = (fingerprint, case_id)
+    domain.case_index.add(case)
+    performed_by = params.get("performedBy")
+    audit.record(
+        ctx,
+        case,
+        "Case.Created",
+        [{"eventFieldId": k, "newValue": dict(v)} for k, v in values.items()],
+        performed_by,
+        now=moment,
+    )
+    events.publish_case_event(
+        ctx, domain, case, "CASE.CREATED", list(values), performed_by, now=moment
+    )
+    return {"caseId": case_id, "caseArn": case.arn}
+
+
+# -- GetCase ------------------------------------------------------------------------------
+
+
+@operation("GetCase")
+def get_case(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    domain = ctx.domain(params["domainId"])
+    case = require_case(domain, params["caseId"])
+    values = case.values
+    fields = []
+    seen: set[str] = set()
+    for item in params["fields"]:
+        field_id = item["id"]
+        value = values.get(field_id)
+        if value is not None and field_id not in seen:
+            seen.add(field_id)
+            fields.append({"id": field_id, "value": dict(value)})
+    return {"fields": fields, "templateId": case.template_id, "tags": dict(case.tags)}
+
+
+# -- UpdateCase ---------------------------------------------------------------------------
+
+
+def _derived(
+    before: dict[str, FieldValueUnion],
+    after: dict[str, FieldValueUnion],
+    now: str,
+    user_arn: str | None,
+) -> dict[str, FieldValueUnion]:
+    """The service-set values an update writes."""
+    derived: dict[str, FieldValueUnion] = {"last_updated_datetime": {"stringValue": now}}
+    if user_arn:
+        derived["last_updated_user"] = {"userArnValue": user_arn}
+    old_status = before.get("status", {}).get("stringValue")
+    new_status = after.get("status", {}).get("stringValue")
+    if new_status != old_status:
+        if new_status == CLOSED:
+            derived["last_closed_datetime"] = {"stringValue": now}
+        elif old_status == CLOSED and new_status is not None:
+            derived["last_reopened_datetime"] = {"stringValue": now}
+    return derived
+
+
+def _audit_entry(field_id: str, old: FieldValueUnion | None, new: FieldValueUnion | None) -> Any:
+    entry: dict[str, Any] = {"eventFieldId": field_id}
+    if old is not None:
+        entry["oldValue"] = dict(old)
+    entry["newValue"] = dict(new) if new is not None else {"emptyValue": {}}
+    return entry
+
+
+@operation("UpdateCase")
+def update_case(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    domain = ctx.domain(params["domainId"])
+    case = require_case(domain, params["caseId"])
+    settings = ctx.settings
+    changes = check_fields(domain, params["fields"], case, settings)
+    if not changes:
+        return {}
+    template = domain.templates.get(case.template_id)
+    before = case.values
+    after = dict(before)
+    for field_id, value in changes.items():
+        if "emptyValue" in value:
+            after.pop(field_id, None)
+        else:
+            after[field_id] = value
+    if template is not None:
+        refuse_cleared(changes, template_required(domain, template, settings))
+        check_rules(domain, template, before, after, changes, settings)
+    else:
+        refuse_cleared(changes, ["title"])
+    changed = [k for k in changes if before.get(k) != after.get(k)]
+    if not changed:
+        return {}
+
+    # Everything is valid: store.
+    performed_by = params.get("performedBy")
+    moment = ctx.now()
+    derived = _derived(before, after, format_timestamp(moment), (performed_by or {}).get("userArn"))
+    derived_changed = [k for k, v in derived.items() if before.get(k) != v]
+    after.update(derived)
+    domain.case_index.remove(case)
+    case.values = after
+    domain.case_index.add(case)
+    entries = [_audit_entry(k, before.get(k), after.get(k)) for k in changed]
+    entries += [
+        _audit_entry(k, before.get(k), after[k]) for k in _STATUS_TIMES if k in derived_changed
+    ]
+    audit.record(ctx, case, "Case.Updated", entries, performed_by, now=moment)
+    events.publish_case_event(
+        ctx, domain, case, "CASE.UPDATED", changed + derived_changed, performed_by, now=moment
+    )
+    return {}
+
+
+# -- DeleteCase ---------------------------------------------------------------------------
+
+
+@operation("DeleteCase")
+def delete_case(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    domain = ctx.domain(params["domainId"])
+    case = require_case(domain, params["caseId"])
+    domain.case_index.remove(case)
+    del domain.cases[case.case_id]
+    reference = case.values.get("reference_number", {}).get("stringValue")
+    if reference and domain.reference_numbers.get(reference.upper()) == case.case_id:
+        del domain.reference_numbers[reference.upper()]
+    token = case.client_token
+    if token is not None and domain.idempotency.get(token, ("", ""))[1] == case.case_id:
+        del domain.idempotency[token]
+    events.publish_case_event(ctx, domain, case, "CASE.DELETED", [], None, include_fields=False)
+    return {}
