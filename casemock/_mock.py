@@ -175,7 +175,7 @@ class CasesMock:
                 if original_setup_class is not None:
                     original_setup_class.__func__(klass)
                 else:
-                    unittest.TestCase.setUpClass.__func__(klass)  # type: ignore[attr-defined]
+                    super(cls, klass).setUpClass()  # type: ignore[misc]  # inherited one runs
             except BaseException:
                 mock.stop()
                 raise
@@ -186,7 +186,7 @@ class CasesMock:
                 if original_teardown_class is not None:
                     original_teardown_class.__func__(klass)
                 else:
-                    unittest.TestCase.tearDownClass.__func__(klass)  # type: ignore[attr-defined]
+                    super(cls, klass).tearDownClass()  # type: ignore[misc]
             finally:
                 mock.stop()
 
@@ -200,6 +200,8 @@ class CasesMock:
                     mock.access.clear()
             if original_setup is not None:
                 original_setup(test)
+            else:
+                super(cls, test).setUp()  # type: ignore[misc]  # inherited one runs
 
         cls.setUpClass = classmethod(set_up_class)  # type: ignore[assignment,method-assign]
         cls.tearDownClass = classmethod(tear_down_class)  # type: ignore[assignment,method-assign]
