@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 from casemock._errors import not_found, validation_error
 from casemock.backend._context import Context
+from casemock.backend._records import Case
 from casemock.backend._registry import operation
 
 _ARN = re.compile(
@@ -96,6 +97,7 @@ def tag_resource(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
             f"this request would leave {len(merged)}."
         )
     target.tags = merged
+    _reindex(ctx, params["arn"], target)
     return {}
 
 
@@ -104,7 +106,15 @@ def untag_resource(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     target = resolve(ctx, params["arn"])
     for key in params.get("tagKeys", []):
         target.tags.pop(key, None)
+    _reindex(ctx, params["arn"], target)
     return {}
+
+
+def _reindex(ctx: Context, arn: str, target: Taggable) -> None:
+    """SearchCases tag filters read a case's tags from its domain's case index."""
+    found = _ARN.fullmatch(arn)
+    if isinstance(target, Case) and found is not None:
+        ctx.state.domains[found["domain"]].case_index.add(target)
 
 
 @operation("ListTagsForResource")
