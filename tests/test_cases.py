@@ -153,7 +153,9 @@ def test_create_case_answers_id_and_arn(
 def test_service_sets_system_fields_on_create(
     client: ConnectCasesClient, domain_id: str, template_id: str
 ) -> None:
-    with time_machine.travel(datetime(2026, 3, 1, 10, 15, 30, 123000, tzinfo=timezone.utc)):
+    with time_machine.travel(
+        datetime(2026, 3, 1, 10, 15, 30, 123000, tzinfo=timezone.utc), tick=False
+    ):
         case_id = create(client, domain_id, template_id, performedBy={"userArn": USER})
     values = read(client, domain_id, case_id)
     assert values["case_id"] == text(case_id)
@@ -689,7 +691,7 @@ def test_update_with_identical_values_changes_nothing(
     client: ConnectCasesClient, domain_id: str, case_id: str
 ) -> None:
     before = read(client, domain_id, case_id)
-    with time_machine.travel(datetime(2030, 1, 1, tzinfo=timezone.utc)):
+    with time_machine.travel(datetime(2030, 1, 1, tzinfo=timezone.utc), tick=False):
         update(client, domain_id, case_id, {"title": text("Parcel lost"), "status": text("open")})
     assert read(client, domain_id, case_id) == before
     assert audit_types(client, domain_id, case_id) == ["Case.Created"]

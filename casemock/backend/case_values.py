@@ -19,6 +19,7 @@ from typing import Any
 from casemock._errors import validation_error
 from casemock._settings import Settings
 from casemock.backend import system_fields
+from casemock.backend._case_index import parse_instant
 from casemock.backend._records import Case, Domain, Field, FieldValueUnion, Template
 from casemock.backend.case_rules import rules_for_template
 from casemock.backend.rule_evaluator import evaluate_rules
@@ -40,15 +41,11 @@ _TYPE_MEMBERS: dict[str, frozenset[str]] = {
 _FIELD_MEMBERS = {"assigned_user": frozenset({"stringValue", "userArnValue"})}
 
 SUMMARY_LIMIT = 3000
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 ALWAYS_REQUIRED = ("title",)
 
 _PROFILE_ARN = re.compile(r"arn:aws[a-z-]*:profile:[a-z0-9-]+:\d{12}:domains/[^/]+/profiles/[^/]+")
 _USER_ARN = re.compile(r"arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance/[^/]+/user/[^/]+")
-_DATETIME = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})"
-    r"(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?"
-    r"(Z|[+-]\d{2}:?\d{2})?"
-)
 
 
 def member_of(value: Mapping[str, Any]) -> tuple[str, Any]:
@@ -71,30 +68,12 @@ def has_value(value: Mapping[str, Any] | None) -> bool:
 
 
 def parse_datetime(text: str) -> datetime | None:
-    """An ISO-8601 date or date-time as an aware datetime (UTC when no offset); None if
-    ``text`` is not one."""
-    found = _DATETIME.fullmatch(text)
-    if found is None:
+    """An ISO-8601 date or date-time as an aware UTC datetime; None if ``text`` is not
+    one (the same reading as the case index and search use)."""
+    instant = parse_instant(text)
+    if instant is None:
         return None
-    year, month, day, hour, minute, second, fraction, offset = found.groups()
-    try:
-        tz = timezone.utc
-        if offset and offset != "Z":
-            sign = -1 if offset[0] == "-" else 1
-            digits = offset[1:].replace(":", "")
-            tz = timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
-        return datetime(
-            int(year),
-            int(month),
-            int(day),
-            int(hour or 0),
-            int(minute or 0),
-            int(second or 0),
-            int((fraction or "0").ljust(6, "0")[:6]),
-            tzinfo=tz,
-        )
-    except ValueError:
-        return None
+    return _EPOCH + timedelta(microseconds=instant)
 
 
 def _text_limit(field: Field, settings: Settings) -> int | None:
@@ -152,7 +131,7 @@ def _check_string(
             "customer_id must be a Customer Profiles profile ARN "
             "(arn:aws:profile:<region>:<account>:domains/<domain>/profiles/<profileId>)."
         )
-    if field.type == "DateTime" and parse_datetime(text) is None:
+    if field.type == "DateTime" and parse_instant(text) is None:
         raise validation_error(
             f"The value of field {field_id} must be an ISO-8601 date-time such as "
             f"2024-05-01T12:00:00.000Z, not {text!r}."
