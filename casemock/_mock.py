@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
 
-from casemock import _patch
+from casemock import _aio, _patch
 from casemock._access import AccessPolicy, Scope
 from casemock._errors import MockNotStartedError, ServiceError
 from casemock._faults import UNSET, ErrorRule, Faults, LatencyRule, Unset
@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from types_boto3_connectcases import ConnectCasesClient as CasesClient
 else:
     from botocore.client import BaseClient as CasesClient
+
+_aio.register()  # aiobotocore clients too, when aiobotocore is installed
 
 DEFAULT_ACCOUNT_ID = "123456789012"
 DEFAULT_REGION = "us-east-1"

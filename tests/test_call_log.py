@@ -1,0 +1,84 @@
+"""The call log: every connectcases call in order, with decoded parameters and the
+response or the error, for assertions without further API calls."""
+
+from __future__ import annotations
+
+import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from casemock import Call, CasesClient, CasesMock, mock_cases
+from tests.conftest import REGION
+
+
+def test_calls_are_recorded_in_order_with_params_and_response(
+    mock: CasesMock, client: CasesClient
+) -> None:
+    created = client.create_domain(name="logged")
+    client.get_domain(domainId=created["domainId"])
+    client.list_domains(maxResults=5)
+    assert [c.operation for c in mock.calls] == ["CreateDomain", "GetDomain", "ListDomains"]
+    first, second, third = mock.calls
+    assert first.params == {"name": "logged"}
+    assert first.response is not None
+    assert first.response["domainId"] == created["domainId"]
+    assert first.error is None
+    assert first.ok
+    assert second.params == {"domainId": created["domainId"]}  # a path label, decoded
+    assert third.params == {"maxResults": 5}  # a query parameter, decoded to its type
+
+
+def test_errors_are_recorded_with_their_code(mock: CasesMock, client: CasesClient) -> None:
+    with pytest.raises(ClientError):
+        client.get_domain(domainId="missing")
+    (call,) = mock.calls
+    assert call.operation == "GetDomain"
+    assert call.response is None
+    assert call.error is not None
+    assert call.error_code == "ResourceNotFoundException"
+    assert call.error.members["resourceType"] == "Domain"
+    assert not call.ok
+
+
+def test_validation_failures_are_recorded(mock: CasesMock, client: CasesClient) -> None:
+    with pytest.raises(ClientError):
+        client.create_domain(name="x" * 101)
+    (call,) = mock.calls
+    assert (call.operation, call.error_code) == ("CreateDomain", "ValidationException")
+    assert call.params == {"name": "x" * 101}
+
+
+def test_calls_to_filters_by_operation(mock: CasesMock, client: CasesClient) -> None:
+    client.list_domains()
+    client.create_domain(name="a")
+    client.list_domains()
+    listed = mock.calls_to("ListDomains")
+    assert len(listed) == 2
+    assert all(c.operation == "ListDomains" for c in listed)
+    assert isinstance(listed[0], Call)
+    assert mock.calls_to("DeleteDomain") == []
+
+
+def test_caller_identity_and_region_are_recorded(mock: CasesMock) -> None:
+    mock.client(access_key_id="AKIAAGENT1", region="eu-west-2").list_domains()
+    (call,) = mock.calls
+    assert (call.access_key_id, call.region) == ("AKIAAGENT1", "eu-west-2")
+
+
+def test_each_retry_attempt_is_a_call(mock: CasesMock, monkeypatch: pytest.MonkeyPatch) -> None:
+    from botocore.retries.standard import ExponentialBackoff
+
+    monkeypatch.setattr(ExponentialBackoff, "delay_amount", lambda self, context: 0)
+    mock.add_error("ListDomains", "ThrottlingException")
+    client = mock.client(config=Config(retries={"mode": "standard", "max_attempts": 2}))
+    client.list_domains()
+    assert [c.error_code for c in mock.calls] == ["ThrottlingException", None]
+
+
+def test_log_starts_empty_each_activation_and_survives_stop() -> None:
+    m = mock_cases(region=REGION)
+    with m:
+        m.client().list_domains()
+    assert [c.operation for c in m.calls] == ["ListDomains"]  # readable after the block
+    with m:
+        assert m.calls == []
