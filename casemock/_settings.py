@@ -34,3 +34,6 @@ class Settings:
     enforce_field_option_rules: bool = False  # template `fieldOptions` rules on written values
     reference_number_length: int = 9  # generated reference numbers (legacy service: 8 digits)
     reference_number_alphabet: str = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    # StartMergeCases: GetMergeCasesStatus polls answered IN_PROGRESS before the merge
+    # completes (0: the merge completes within StartMergeCases).
+    merge_polls_until_complete: int = 0

@@ -115,6 +115,23 @@ class RelatedItem:
 
 
 @dataclass
+class Merge:
+    """A StartMergeCases merge of ``secondary_id`` into ``primary_id``.
+
+    Running until ``completed``; afterwards only the secondary case refers to it (a merged
+    secondary cannot be merged again)."""
+
+    merge_id: str
+    primary_id: str
+    secondary_id: str
+    field_ids: list[str]  # fields whose values the primary takes from the secondary
+    move_types: list[str]  # related item types moved to the primary
+    performed_by: dict[str, Any] | None
+    polls_left: int  # GetMergeCasesStatus polls answered IN_PROGRESS before it completes
+    completed: bool = False
+
+
+@dataclass
 class Case:
     seq: int
     case_id: str
@@ -125,6 +142,7 @@ class Case:
     related_items: dict[str, RelatedItem] = field(default_factory=dict)
     audit: list[AuditEvent] = field(default_factory=list)
     client_token: str | None = None  # the CreateCase clientToken that created it
+    merge_id: str | None = None  # running merge (either role), or completed as secondary
 
 
 @dataclass
@@ -146,6 +164,9 @@ class Domain:
     idempotency: dict[str, tuple[str, str]] = field(default_factory=dict)
     # upper-cased reference number -> case id
     reference_numbers: dict[str, str] = field(default_factory=dict)
+    # BatchUpdateCase clientToken -> (request fingerprint, response)
+    case_batches: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
+    merges: dict[str, Merge] = field(default_factory=dict)  # StartMergeCases, by merge id
     case_index: CaseIndex = field(default_factory=CaseIndex, repr=False)
 
 

@@ -14,9 +14,10 @@ from typing import Any
 
 from casemock._errors import conflict, not_found, validation_error
 from casemock._protocol.encoder import format_timestamp
+from casemock._settings import Settings
 from casemock.backend import audit, events
 from casemock.backend._context import Context
-from casemock.backend._records import Case, Domain, FieldValueUnion, Template
+from casemock.backend._records import AuditEvent, Case, Domain, FieldValueUnion, Template
 from casemock.backend._registry import operation
 from casemock.backend.case_values import (
     check_fields,
@@ -41,6 +42,20 @@ def require_case(domain: Domain, case_id: str) -> Case:
     if found is None:
         raise not_found("Case", case_id, f"Case {case_id} not found in domain {domain.domain_id}")
     return found
+
+
+def refuse_merging(domain: Domain, case: Case, *, deleting: bool = False) -> None:
+    """ConflictException while ``case`` is the secondary case of a running merge, or, when
+    ``deleting``, either case of one (StartMergeCases)."""
+    merge = domain.merges.get(case.merge_id) if case.merge_id else None
+    if merge is None or merge.completed:
+        return
+    role = "secondary" if merge.secondary_id == case.case_id else "primary"
+    if deleting or role == "secondary":
+        raise conflict(
+            f"Case {case.case_id} is the {role} case of merge {merge.merge_id}, which is still "
+            "running; check it with GetMergeCasesStatus and retry when it has completed."
+        )
 
 
 # -- CreateCase ---------------------------------------------------------------------------
@@ -220,14 +235,15 @@ def _audit_entry(field_id: str, old: FieldValueUnion | None, new: FieldValueUnio
     return entry
 
 
-@operation("UpdateCase")
-def update_case(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    domain = ctx.domain(params["domainId"])
-    case = require_case(domain, params["caseId"])
-    settings = ctx.settings
-    changes = check_fields(domain, params["fields"], case, settings)
+def plan_update(
+    domain: Domain, case: Case, fields: list[dict[str, Any]], settings: Settings
+) -> tuple[dict[str, FieldValueUnion], list[str]]:
+    """Check an UpdateCase ``fields`` list against ``case`` (ValidationException where the
+    service refuses it) and return the values the case would hold and the ids whose value
+    changes. Nothing is written."""
+    changes = check_fields(domain, fields, case, settings)
     if not changes:
-        return {}
+        return case.values, []
     template = domain.templates.get(case.template_id)
     before = case.values
     after = dict(before)
@@ -241,12 +257,22 @@ def update_case(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
         check_rules(domain, template, before, after, changes, settings)
     else:
         refuse_cleared(changes, ["title"])
-    changed = [k for k in changes if before.get(k) != after.get(k)]
-    if not changed:
-        return {}
+    return after, [k for k in changes if before.get(k) != after.get(k)]
 
-    # Everything is valid: store.
-    performed_by = params.get("performedBy")
+
+def apply_update(
+    ctx: Context,
+    domain: Domain,
+    case: Case,
+    after: dict[str, FieldValueUnion],
+    changed: list[str],
+    performed_by: dict[str, Any] | None,
+    audit_type: str = "Case.Updated",
+) -> AuditEvent:
+    """Store ``after`` (from ``plan_update``) on ``case`` with the service-set values, and
+    record the change: audit event ``audit_type`` (returned), case event, case index."""
+    before = case.values
+    after = dict(after)
     moment = ctx.now()
     derived = _derived(before, after, format_timestamp(moment), (performed_by or {}).get("userArn"))
     derived_changed = [k for k, v in derived.items() if before.get(k) != v]
@@ -258,10 +284,21 @@ def update_case(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     entries += [
         _audit_entry(k, before.get(k), after[k]) for k in _STATUS_TIMES if k in derived_changed
     ]
-    audit.record(ctx, case, "Case.Updated", entries, performed_by, now=moment)
+    event = audit.record(ctx, case, audit_type, entries, performed_by, now=moment)
     events.publish_case_event(
         ctx, domain, case, "CASE.UPDATED", changed + derived_changed, performed_by, now=moment
     )
+    return event
+
+
+@operation("UpdateCase")
+def update_case(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    domain = ctx.domain(params["domainId"])
+    case = require_case(domain, params["caseId"])
+    refuse_merging(domain, case)
+    after, changed = plan_update(domain, case, params["fields"], ctx.settings)
+    if changed:  # Everything is valid: store.
+        apply_update(ctx, domain, case, after, changed, params.get("performedBy"))
     return {}
 
 
@@ -272,6 +309,7 @@ def update_case(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
 def delete_case(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     domain = ctx.domain(params["domainId"])
     case = require_case(domain, params["caseId"])
+    refuse_merging(domain, case, deleting=True)
     domain.case_index.remove(case)
     del domain.cases[case.case_id]
     reference = case.values.get("reference_number", {}).get("stringValue")
