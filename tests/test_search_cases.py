@@ -686,3 +686,17 @@ def test_search_sees_cases_of_its_own_domain_only(data: Env, mock: CasesMock) ->
     assert mock.region_state(REGION).domains[data.domain_id].cases.keys() == set(
         data.cases.values()
     )
+
+
+def test_restricted_caller_sees_and_counts_only_cases_in_scope(data: Env, mock: CasesMock) -> None:
+    mock.restrict_access("AKIDAGENT", tags={"team": "red"})
+    agent = boto3.client(
+        "connectcases",
+        region_name=REGION,
+        aws_access_key_id="AKIDAGENT",
+        aws_secret_access_key="secret",
+    )
+    answer = agent.search_cases(domainId=data.domain_id, filter={"andAll": []})
+    assert [item["caseId"] for item in answer["cases"]] == [data.cases["alpha"]]
+    assert answer["totalCount"] == 1
+    assert data.search()["totalCount"] == 3  # unrestricted callers see every case

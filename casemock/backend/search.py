@@ -7,6 +7,9 @@ the candidates the index names are verified, otherwise one pass over the cases a
 the compiled predicates. Only the matches get sort keys; a page is the k smallest keys
 (``heapq`` when there are many matches), after the position a ``nextToken`` carries.
 
+Callers restricted by tag-based access (``CasesMock.restrict_access``) see, and count in
+``totalCount``, only the cases in their scope.
+
 Order: the requested sorts (default ``last_updated_datetime`` Desc), cases without a
 value for a sort field last, then the case id, so every case has a unique position and
 paging neither repeats nor skips cases when others are created, changed or deleted in
@@ -22,7 +25,7 @@ from collections.abc import Callable, Iterable
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
-from casemock import _model
+from casemock import _access, _model
 from casemock._errors import validation_error
 from casemock.backend._context import Context
 from casemock.backend._pagination import decode_token, encode_token
@@ -171,11 +174,14 @@ def _key_function(extracts: list[Extract]) -> Callable[[Case], SortKey]:
     return keys
 
 
-def find_cases(domain: Domain, params: dict[str, Any]) -> list[Case]:
-    """Every case of ``domain`` the request's filter and searchTerm select, unordered."""
+def find_cases(
+    domain: Domain, params: dict[str, Any], visible: Callable[[Case], bool] | None = None
+) -> list[Case]:
+    """Every case of ``domain`` the request's filter and searchTerm select (and, with
+    ``visible``, the caller may access), unordered."""
     compiled = compile_filter(domain, params.get("filter"))
     term = compile_search_term(domain.case_index, params.get("searchTerm"))
-    predicates = [compiled.matches] + ([term] if term is not None else [])
+    predicates = [compiled.matches] + [p for p in (term, visible) if p is not None]
     if compiled.candidates is not None:
         stored = domain.cases
         pool: Iterable[Case] = [stored[i] for i in compiled.candidates() if i in stored]
@@ -215,7 +221,7 @@ def search_cases(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     token = params.get("nextToken")
     if token:
         after = order.key_of(decode_token(token, query))
-    matches = find_cases(domain, params)
+    matches = find_cases(domain, params, _access.case_filter(ctx))
     size = params.get("maxResults") or DEFAULT_PAGE_SIZE
     keyed = [(order.key(case), case) for case in matches]
     if after is not None:
