@@ -7,7 +7,9 @@ casemock makes (see docs/behaviour.md).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -37,3 +39,7 @@ class Settings:
     # StartMergeCases: GetMergeCasesStatus polls answered IN_PROGRESS before the merge
     # completes (0: the merge completes within StartMergeCases).
     merge_polls_until_complete: int = 0
+    # Related items (docs/behaviour.md, "Related items"): contactArn -> {"channel",
+    # "connectedToSystemTime"} of the Connect contact (None or missing keys: VOICE and the
+    # time of association).
+    contact_resolver: Callable[[str], Mapping[str, Any] | None] | None = None

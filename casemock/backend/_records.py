@@ -164,6 +164,8 @@ class Domain:
     idempotency: dict[str, tuple[str, str]] = field(default_factory=dict)
     # upper-cased reference number -> case id
     reference_numbers: dict[str, str] = field(default_factory=dict)
+    # BatchCreateRelatedItem clientToken -> (request fingerprint, response)
+    related_item_batches: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
     # BatchUpdateCase clientToken -> (request fingerprint, response)
     case_batches: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
     merges: dict[str, Merge] = field(default_factory=dict)  # StartMergeCases, by merge id

@@ -1,0 +1,262 @@
+"""The content of related items: what CreateRelatedItem and UpdateRelatedItem accept for
+each type, what is stored, and how stored content reads back (spec section 10).
+
+Stored content has the shape of the model's ``RelatedItemContent`` union, keyed by the
+type's member (``{"comment": {"body": ..., "contentType": ...}}``), with timestamps as
+aware datetimes. SLA status is not stored: it is computed when the item is read, from the
+case's audit history and the mock's clock (spec 10.5).
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Mapping
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from casemock._errors import quota_exceeded, validation_error
+from casemock._settings import Settings
+from casemock.backend._records import Case, Domain, RelatedItem
+from casemock.backend.case_values import check_value, parse_datetime
+
+# RelatedItemType -> the member of RelatedItemInputContent / RelatedItemContent it uses.
+TYPE_MEMBERS: dict[str, str] = {
+    "Contact": "contact",
+    "Comment": "comment",
+    "File": "file",
+    "Sla": "sla",
+    "ConnectCase": "connectCase",
+    "Custom": "custom",
+}
+# Attribute names in RELATED_ITEM.* events (the documented example uses comment.commentText).
+EVENT_ATTRIBUTES: dict[str, list[str]] = {
+    "contact": ["contact.contactArn"],
+    "comment": ["comment.commentText"],
+    "file": ["file.fileArn"],
+    "sla": ["sla.slaConfiguration"],
+    "connectCase": ["connectCase.caseId"],
+    "custom": ["custom.fields"],
+}
+DEFAULT_CHANNEL = "VOICE"
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_CONTACT_ARN = re.compile(r"arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance/[^/]+/contact/[^/]+")
+_FILE_ARN = re.compile(r"arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance/[^/]+/file/[^/]+")
+
+
+def member_of(content: Mapping[str, Any]) -> str:
+    """The one member set in a content union (the validator has counted them)."""
+    for name, value in content.items():
+        if value is not None:
+            return name
+    raise validation_error("content must have exactly one member set.")
+
+
+def require_matching_type(item_type: str, content: Mapping[str, Any]) -> str:
+    """The content member, which must be the one ``item_type`` uses."""
+    member = member_of(content)
+    expected = TYPE_MEMBERS[item_type]
+    if member != expected:
+        raise validation_error(
+            f"A related item of type {item_type} takes content.{expected}, not content.{member}."
+        )
+    return member
+
+
+def build(
+    domain: Domain,
+    case: Case,
+    item_type: str,
+    content: Mapping[str, Any],
+    now: datetime,
+    settings: Settings,
+) -> dict[str, Any]:
+    """Check CreateRelatedItem ``content`` for ``item_type``; return the content to store."""
+    member = require_matching_type(item_type, content)
+    body: Mapping[str, Any] = content[member]
+    if member == "contact":
+        return {"contact": _contact(body["contactArn"], now, settings)}
+    if member == "comment":
+        return {"comment": {"body": body["body"], "contentType": body["contentType"]}}
+    if member == "file":
+        arn: str = body["fileArn"]
+        if _FILE_ARN.fullmatch(arn) is None:
+            raise validation_error(
+                f"{arn!r} is not an Amazon Connect attached file ARN "
+                "(arn:aws:connect:<region>:<account>:instance/<instanceId>/file/<fileId>)."
+            )
+        return {"file": {"fileArn": arn}}
+    if member == "sla":
+        return {"sla": {"slaConfiguration": _sla(domain, case, body, now, settings)}}
+    if member == "connectCase":
+        target: str = body["caseId"]
+        if target == case.case_id:
+            raise validation_error("A case cannot be linked to itself (content.connectCase).")
+        if target not in domain.cases:
+            raise validation_error(
+                f"content.connectCase.caseId: case {target} does not exist in domain "
+                f"{domain.domain_id}."
+            )
+        return {"connectCase": {"caseId": target}}
+    return {"custom": {"fields": custom_fields(domain, body["fields"], settings)}}
+
+
+def _contact(arn: str, now: datetime, settings: Settings) -> dict[str, Any]:
+    if _CONTACT_ARN.fullmatch(arn) is None:
+        raise validation_error(
+            f"{arn!r} is not an Amazon Connect contact ARN "
+            "(arn:aws:connect:<region>:<account>:instance/<instanceId>/contact/<contactId>)."
+        )
+    resolved: Mapping[str, Any] = {}
+    if settings.contact_resolver is not None:
+        resolved = settings.contact_resolver(arn) or {}
+    return {
+        "contactArn": arn,
+        "channel": resolved.get("channel") or DEFAULT_CHANNEL,
+        "connectedToSystemTime": resolved.get("connectedToSystemTime") or now,
+    }
+
+
+def _sla(
+    domain: Domain, case: Case, body: Mapping[str, Any], now: datetime, settings: Settings
+) -> dict[str, Any]:
+    config: Mapping[str, Any] = body["slaInputConfiguration"]
+    field_id: str | None = config.get("fieldId")
+    targets: list[dict[str, Any]] | None = config.get("targetFieldValues")
+    if field_id is None or not targets:
+        raise validation_error(
+            "An SLA of type CaseField needs fieldId and targetFieldValues "
+            "(content.sla.slaInputConfiguration)."
+        )
+    found = domain.fields.get(field_id)
+    if found is None or found.deleted:
+        raise validation_error(
+            f"content.sla.slaInputConfiguration.fieldId: field {field_id} does not exist in "
+            f"domain {domain.domain_id} or has been deleted."
+        )
+    stored_targets = [check_value(found, value, None, settings) for value in targets]
+    stored: dict[str, Any] = {
+        "name": config["name"],
+        "type": config["type"],
+        "status": "Active",
+        "fieldId": field_id,
+        "targetFieldValues": stored_targets,
+        "targetTime": now + timedelta(minutes=config["targetSlaMinutes"]),
+    }
+    if case.values.get(field_id) in stored_targets:
+        stored["completionTime"] = now  # the case already holds the target value
+    return stored
+
+
+def custom_fields(
+    domain: Domain, fields: list[dict[str, Any]], settings: Settings
+) -> list[dict[str, Any]]:
+    """Check the fields of Custom content: existing, non-deleted custom fields, each once,
+    values of the field's type, at most ``fields_per_custom_related_item`` of them."""
+    ids = [entry["id"] for entry in fields]
+    repeated = sorted({i for i in ids if ids.count(i) > 1})
+    if repeated:
+        raise validation_error(f"Fields [{', '.join(repeated)}] appear more than once.")
+    unknown = [i for i in ids if i not in domain.fields or domain.fields[i].deleted]
+    if unknown:
+        raise validation_error(
+            f"Fields [{', '.join(unknown)}] do not exist in domain {domain.domain_id} "
+            "or have been deleted."
+        )
+    system = [i for i in ids if domain.fields[i].namespace != "Custom"]
+    if system:
+        raise validation_error(
+            f"Fields [{', '.join(system)}] are system fields; a Custom related item takes "
+            "custom fields only."
+        )
+    limit = settings.fields_per_custom_related_item
+    if len(ids) > limit:
+        raise quota_exceeded(
+            f"A Custom related item can have at most {limit} fields; the request has {len(ids)}."
+        )
+    return [
+        {
+            "id": entry["id"],
+            "value": check_value(domain.fields[entry["id"]], entry["value"], None, settings),
+        }
+        for entry in fields
+    ]
+
+
+# -- reading ------------------------------------------------------------------------------
+
+
+def micros(moment: datetime) -> int:
+    """Microseconds since the epoch (exact, unlike float timestamps)."""
+    delta = moment - _EPOCH
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def newest_first(item: RelatedItem) -> tuple[int, int]:
+    """Sort key and page position: association time descending, then creation descending."""
+    return (-micros(item.association_time), -item.seq)
+
+
+def sla_state(case: Case, item: RelatedItem, now: datetime) -> tuple[str, datetime | None]:
+    """The SLA's status at ``now`` and its completion time.
+
+    Met/NotMet once the case's field took a target value (at or before / after the target
+    time); the first such change after the SLA was added counts and later changes do not
+    reopen it. Otherwise Overdue after the target time, else Active.
+    """
+    config: dict[str, Any] = item.content["sla"]["slaConfiguration"]
+    completion: datetime | None = config.get("completionTime")
+    if completion is None:
+        completion = _completion(case, item, config)
+        if completion is not None:
+            config["completionTime"] = completion
+    target: datetime = config["targetTime"]
+    if completion is not None:
+        return ("Met" if completion <= target else "NotMet"), completion
+    return ("Overdue" if now > target else "Active"), None
+
+
+def _completion(case: Case, item: RelatedItem, config: dict[str, Any]) -> datetime | None:
+    field_id = config.get("fieldId")
+    targets = config.get("targetFieldValues") or []
+    for event in case.audit:
+        if event.seq <= item.seq:
+            continue
+        for entry in event.fields:
+            if entry.get("eventFieldId") == field_id and entry.get("newValue") in targets:
+                return event.performed_time
+    if case.values.get(field_id or "") in targets:
+        # Changed without an audit entry: the case's last update is the best estimate.
+        updated = case.values.get("last_updated_datetime", {}).get("stringValue")
+        moment = parse_datetime(updated) if updated else None
+        return max(moment, item.association_time) if moment else item.association_time
+    return None
+
+
+def next_sla_breach(case: Case, now: datetime) -> datetime | None:
+    """The earliest target time among the case's SLAs that are not yet met (the value of
+    the ``next_sla_breach_datetime`` system field), or None."""
+    times = [
+        item.content["sla"]["slaConfiguration"]["targetTime"]
+        for item in case.related_items.values()
+        if item.type == "Sla" and sla_state(case, item, now)[0] in ("Active", "Overdue")
+    ]
+    return min(times) if times else None
+
+
+def render(case: Case, item: RelatedItem, now: datetime) -> dict[str, Any]:
+    """The item's content as the API returns it (RelatedItemContent)."""
+    content = copy.deepcopy(item.content)
+    if item.type == "Sla":
+        status, completion = sla_state(case, item, now)
+        config = content["sla"]["slaConfiguration"]
+        config["status"] = status
+        if completion is not None:
+            config["completionTime"] = completion
+    return content
+
+
+def sla_status(case: Case, item: RelatedItem, now: datetime) -> str | None:
+    """The computed status of an Sla item (None for other types)."""
+    return sla_state(case, item, now)[0] if item.type == "Sla" else None

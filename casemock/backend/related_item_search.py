@@ -1,0 +1,292 @@
+"""SearchRelatedItems (one case) and SearchAllRelatedItems (the whole domain), spec 10.4.
+
+``filters`` is a list of ``RelatedItemTypeFilter`` unions: an item matches when it
+matches any entry (no entries: every item). Within one entry the sub-fields that are set
+must all hold: ``contact {channel, contactArn}`` (channel: any of the listed channels),
+``comment {}`` (every comment), ``file {fileArn}``, ``sla {name, status}`` (status as
+computed now), ``connectCase {caseId}``, ``custom {fields}`` where ``fields`` is a
+``CustomFieldsFilter`` tree (``field``, ``not``, ``andAll``, ``orAll``) over the item's
+custom fields, with the operators SearchCases allows for each field type.
+
+Default order: association time, newest first, then the later-created item first.
+SearchAllRelatedItems ``sorts`` on AssociationTime / CaseId, the first sort deciding.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from casemock._errors import validation_error
+from casemock.backend import related_item_content as content
+from casemock.backend._case_index import parse_instant
+from casemock.backend._context import Context
+from casemock.backend._pagination import page
+from casemock.backend._records import Case, Domain, RelatedItem
+from casemock.backend._registry import operation
+from casemock.backend.related_item_content import micros, newest_first
+from casemock.backend.related_items import require_case
+
+PAGE_SIZE = 25  # maxResults 1-25; the default is undocumented
+MAX_DEPTH = 10  # CustomFieldsFilter objects on the longest path (as for SearchCases)
+
+Match = Callable[[Case, RelatedItem, datetime], bool]
+Values = dict[str, dict[str, Any]]
+ValueTest = Callable[[Values], bool]
+
+_RANGE = {
+    "greaterThan": operator.gt,
+    "greaterThanOrEqualTo": operator.ge,
+    "lessThan": operator.lt,
+    "lessThanOrEqualTo": operator.le,
+}
+_OPERATORS = ("equalTo", "contains", *_RANGE)
+_ALL = frozenset(_OPERATORS)
+_ORDERED = frozenset({"equalTo", *_RANGE})
+_EQUAL = frozenset({"equalTo"})
+# field type -> (value member, operators): the SearchCases matrix.
+_TYPES: dict[str, tuple[str, frozenset[str]]] = {
+    "Text": ("stringValue", _ALL),
+    "Url": ("stringValue", _ALL),
+    "Number": ("doubleValue", _ORDERED),
+    "DateTime": ("stringValue", _ORDERED),
+    "Boolean": ("booleanValue", _EQUAL),
+    "SingleSelect": ("stringValue", _EQUAL),
+    "User": ("userArnValue", _EQUAL),
+}
+_VALUE_MEMBERS = ("stringValue", "doubleValue", "booleanValue", "emptyValue", "userArnValue")
+
+
+# -- filters ------------------------------------------------------------------------------
+
+
+def compile_filters(domain: Domain, filters: list[dict[str, Any]] | None) -> Match:
+    """Check ``filters`` against the domain (ValidationException) and compile them."""
+    if not filters:
+        return lambda case, item, now: True
+    tests = [_entry(domain, entry, f"filters[{n}]") for n, entry in enumerate(filters)]
+    return lambda case, item, now: any(test(case, item, now) for test in tests)
+
+
+def _one(union: dict[str, Any], path: str) -> tuple[str, Any]:
+    for name, value in union.items():
+        if value is not None:
+            return name, value
+    raise validation_error(f"{path} must have exactly one member set.")
+
+
+def _entry(domain: Domain, entry: dict[str, Any], path: str) -> Match:
+    member, body = _one(entry, path)
+    item_type = next(t for t, m in content.TYPE_MEMBERS.items() if m == member)
+    checks: list[Callable[[Case, RelatedItem, datetime], bool]] = []
+    if member == "contact":
+        channels = set(body.get("channel") or [])
+        arn = body.get("contactArn")
+        if channels:
+            checks.append(lambda c, i, now: i.content["contact"]["channel"] in channels)
+        if arn is not None:
+            checks.append(lambda c, i, now: i.content["contact"]["contactArn"] == arn)
+    elif member in ("file", "connectCase"):
+        key = "fileArn" if member == "file" else "caseId"
+        wanted = body.get(key)
+        if wanted is not None:
+            checks.append(lambda c, i, now: i.content[member][key] == wanted)
+    elif member == "sla":
+        name, status = body.get("name"), body.get("status")
+        if name is not None:
+            checks.append(lambda c, i, now: i.content["sla"]["slaConfiguration"]["name"] == name)
+        if status is not None:
+            checks.append(lambda c, i, now: content.sla_status(c, i, now) == status)
+    elif member == "custom" and body.get("fields") is not None:
+        test = _custom(domain, body["fields"], f"{path}.custom.fields", 1)
+        checks.append(lambda c, i, now: test(_values(i)))
+
+    def matches(case: Case, item: RelatedItem, now: datetime) -> bool:
+        return item.type == item_type and all(check(case, item, now) for check in checks)
+
+    return matches
+
+
+def _values(item: RelatedItem) -> Values:
+    return {entry["id"]: entry["value"] for entry in item.content["custom"]["fields"]}
+
+
+def _custom(domain: Domain, node: dict[str, Any], path: str, depth: int) -> ValueTest:
+    if depth > MAX_DEPTH:
+        raise validation_error(f"The custom fields filter is nested too deeply at {path}.")
+    kind, body = _one(node, path)
+    if kind == "field":
+        return _field(domain, body, f"{path}.field")
+    if kind == "not":
+        inner = _custom(domain, body, f"{path}.not", depth + 1)
+        return lambda values: not inner(values)
+    children = [
+        _custom(domain, child, f"{path}.{kind}[{n}]", depth + 1) for n, child in enumerate(body)
+    ]
+    if kind == "andAll":
+        return lambda values: all(child(values) for child in children)
+    return lambda values: any(child(values) for child in children)
+
+
+def _field(domain: Domain, body: dict[str, Any], path: str) -> ValueTest:
+    op, operand = _one(body, path)
+    where = f"{path}.{op}"
+    field_id: str = operand["id"]
+    member, given = _one(operand["value"], f"{where}.value")
+    found = domain.fields.get(field_id)
+    if found is None:
+        raise validation_error(
+            f"{where}: field {field_id} does not exist in domain {domain.domain_id}."
+        )
+    if found.namespace != "Custom":
+        raise validation_error(
+            f"{where}: {field_id} is a system field; Custom related items hold custom fields only."
+        )
+    if member == "emptyValue":
+        if op != "equalTo":
+            raise validation_error(f"{where}: emptyValue can only be used with equalTo.")
+        return lambda values: _empty(values.get(field_id))
+    expected, operators = _TYPES.get(found.type, ("stringValue", _EQUAL))
+    if member != expected:
+        raise validation_error(
+            f"{where}: field {field_id} is of type {found.type} and takes {expected}, not {member}."
+        )
+    if op not in operators:
+        raise validation_error(
+            f"{where}: the {op} operator does not apply to {found.type} field {field_id}."
+        )
+    compare = _RANGE.get(op, operator.eq)
+    if op == "contains":
+        needle = given.casefold()
+        return lambda values: needle in str(_get(values, field_id, member) or "").casefold()
+    if found.type == "DateTime":
+        bound = parse_instant(given)
+        if bound is None:
+            raise validation_error(f"{where}: {given!r} is not an ISO-8601 date-time.")
+
+        def instant_matches(values: Values) -> bool:
+            text = _get(values, field_id, member)
+            instant = parse_instant(text) if isinstance(text, str) else None
+            return instant is not None and bool(compare(instant, bound))
+
+        return instant_matches
+
+    def value_matches(values: Values) -> bool:
+        stored = _get(values, field_id, member)
+        try:
+            return stored is not None and bool(compare(stored, given))
+        except TypeError:  # a value of another type (the field was recreated): no match
+            return False
+
+    return value_matches
+
+
+def _get(values: Values, field_id: str, member: str) -> Any:
+    value = values.get(field_id)
+    return None if value is None else value.get(member)
+
+
+def _empty(value: dict[str, Any] | None) -> bool:
+    return not value or "emptyValue" in value or value.get("stringValue") == ""
+
+
+# -- operations ---------------------------------------------------------------------------
+
+
+def _wire(case: Case, item: RelatedItem, now: datetime, with_case: bool) -> dict[str, Any]:
+    result: dict[str, Any] = {"relatedItemId": item.related_item_id}
+    if with_case:
+        result["caseId"] = case.case_id
+    result.update(
+        type=item.type,
+        associationTime=item.association_time,
+        content=content.render(case, item, now),
+        tags=dict(item.tags),
+    )
+    if item.performed_by:
+        result["performedBy"] = dict(item.performed_by)
+    return result
+
+
+def _answer(items: list[dict[str, Any]], token: str | None) -> dict[str, Any]:
+    result: dict[str, Any] = {"relatedItems": items}
+    if token:
+        result["nextToken"] = token
+    return result
+
+
+@operation("SearchRelatedItems")
+def search_related_items(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    domain = ctx.domain(params["domainId"])
+    case = require_case(domain, params["caseId"])
+    filters = params.get("filters")
+    match = compile_filters(domain, filters)
+    now = ctx.now()
+    found = sorted(
+        (item for item in case.related_items.values() if match(case, item, now)),
+        key=newest_first,
+    )
+    chunk, token = page(
+        found,
+        newest_first,
+        params.get("maxResults", PAGE_SIZE),
+        params.get("nextToken"),
+        ["SearchRelatedItems", domain.domain_id, case.case_id, filters],
+    )
+    return _answer([_wire(case, item, now, with_case=False) for item in chunk], token)
+
+
+def _string_key(text: str, descending: bool) -> list[int]:
+    """A list of ints ordering like ``text`` (or its reverse), for JSON page positions."""
+    if not descending:
+        return [ord(ch) for ch in text] + [-1]
+    return [-ord(ch) for ch in text] + [1]
+
+
+def _sort_part(entry: dict[str, Any]) -> Callable[[RelatedItem], Any]:
+    descending = entry["sortOrder"] == "Desc"
+    if entry["sortProperty"] == "CaseId":
+        return lambda item: _string_key(item.case_id, descending)
+    sign = -1 if descending else 1
+    return lambda item: sign * micros(item.association_time)
+
+
+def _sort_key(sorts: list[dict[str, Any]]) -> Callable[[RelatedItem], list[Any]]:
+    """Sort key and page position: the requested sorts, then the default order."""
+    parts = [_sort_part(entry) for entry in sorts]
+
+    def key(item: RelatedItem) -> list[Any]:
+        return [part(item) for part in parts] + list(newest_first(item))
+
+    return key
+
+
+@operation("SearchAllRelatedItems")
+def search_all_related_items(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    domain = ctx.domain(params["domainId"])
+    filters = params.get("filters")
+    sorts = params.get("sorts") or []
+    match = compile_filters(domain, filters)
+    key = _sort_key(sorts)
+    now = ctx.now()
+    found = sorted(
+        (
+            item
+            for case in domain.cases.values()
+            for item in case.related_items.values()
+            if match(case, item, now)
+        ),
+        key=key,
+    )
+    chunk, token = page(
+        found,
+        key,
+        params.get("maxResults", PAGE_SIZE),
+        params.get("nextToken"),
+        ["SearchAllRelatedItems", domain.domain_id, filters, sorts],
+    )
+    return _answer(
+        [_wire(domain.cases[item.case_id], item, now, with_case=True) for item in chunk], token
+    )

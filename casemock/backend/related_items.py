@@ -1,0 +1,307 @@
+"""Related items: CreateRelatedItem, UpdateRelatedItem, DeleteRelatedItem,
+ListCasesForContact and BatchCreateRelatedItem (spec sections 10 and 13).
+
+Items live on their case (``case.related_items``) and go when the case is deleted. Every
+change is recorded in the case's audit history (``RelatedItem.*`` events with the item's
+type and no fields); a created item is published as a ``RELATED_ITEM.CREATED`` case event
+when the domain enables events. Adding, changing or removing an item does not touch the
+case's own fields (``last_updated_datetime`` included).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from datetime import datetime
+from typing import Any
+
+from casemock._errors import ServiceError, conflict, not_found, quota_exceeded, validation_error
+from casemock._settings import Settings
+from casemock.backend import audit, events
+from casemock.backend import related_item_content as content
+from casemock.backend._context import Context
+from casemock.backend._pagination import page
+from casemock.backend._records import Case, Domain, RelatedItem
+from casemock.backend._registry import operation
+
+UPDATABLE = ("Comment", "Custom")
+LIST_CASES_PAGE_SIZE = 10  # ListCasesForContact maxResults: 1-10
+
+
+def require_case(domain: Domain, case_id: str) -> Case:
+    """The case with this id; ResourceNotFoundException (resourceType Case) if none."""
+    found = domain.cases.get(case_id)
+    if found is None:
+        raise not_found("Case", case_id, f"Case {case_id} not found in domain {domain.domain_id}")
+    return found
+
+
+def require_item(case: Case, item_id: str) -> RelatedItem:
+    """The related item of ``case`` with this id; ResourceNotFoundException if none."""
+    found = case.related_items.get(item_id)
+    if found is None:
+        raise not_found(
+            "RelatedItem",
+            item_id,
+            f"Related item {item_id} not found on case {case.case_id}",
+        )
+    return found
+
+
+def check_quotas(case: Case, item_type: str, settings: Settings) -> None:
+    """ServiceQuotaExceededException if ``case`` cannot take one more item of this type."""
+    items = case.related_items.values()
+    if len(items) >= settings.related_items_per_case:
+        raise quota_exceeded(
+            f"Case {case.case_id} already has {len(items)} related items; "
+            f"the quota is {settings.related_items_per_case}."
+        )
+    per_type = {"File": settings.files_per_case, "Sla": settings.slas_per_case}
+    limit = per_type.get(item_type)
+    if limit is not None:
+        count = sum(1 for item in items if item.type == item_type)
+        if count >= limit:
+            raise quota_exceeded(
+                f"Case {case.case_id} already has {count} related items of type {item_type}; "
+                f"the quota is {limit}."
+            )
+
+
+def add_item(
+    ctx: Context,
+    domain: Domain,
+    case: Case,
+    item_type: str,
+    requested: dict[str, Any],
+    performed_by: dict[str, Any] | None,
+    now: datetime,
+) -> RelatedItem:
+    """Check and store one new related item, then record it (audit, event)."""
+    stored = content.build(domain, case, item_type, requested, now, ctx.settings)
+    check_quotas(case, item_type, ctx.settings)
+    item_id = ctx.new_id()
+    item = RelatedItem(
+        seq=ctx.next_seq(),
+        related_item_id=item_id,
+        arn=f"{case.arn}/related-item/{item_id}",
+        case_id=case.case_id,
+        type=item_type,
+        content=stored,
+        association_time=now,
+        performed_by=dict(performed_by) if performed_by else None,
+    )
+    case.related_items[item_id] = item
+    audit.record(
+        ctx, case, "RelatedItem.Created", [], performed_by, related_item_type=item_type, now=now
+    )
+    events.publish_related_item_event(
+        ctx,
+        domain,
+        case,
+        item,
+        "RELATED_ITEM.CREATED",
+        content.EVENT_ATTRIBUTES[content.TYPE_MEMBERS[item_type]],
+        performed_by,
+        now=now,
+    )
+    return item
+
+
+@operation("CreateRelatedItem")
+def create_related_item(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    domain = ctx.domain(params["domainId"])
+    case = require_case(domain, params["caseId"])
+    item = add_item(
+        ctx, domain, case, params["type"], params["content"], params.get("performedBy"), ctx.now()
+    )
+    return {"relatedItemId": item.related_item_id, "relatedItemArn": item.arn}
+
+
+@operation("UpdateRelatedItem")
+def update_related_item(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    domain = ctx.domain(params["domainId"])
+    case = require_case(domain, params["caseId"])
+    item = require_item(case, params["relatedItemId"])
+    if item.type not in UPDATABLE:
+        raise validation_error(
+            f"Related items of type {item.type} cannot be updated; UpdateRelatedItem supports "
+            f"{' and '.join(UPDATABLE)} items."
+        )
+    member = content.require_matching_type(item.type, params["content"])
+    body: dict[str, Any] = params["content"][member]
+    if member == "comment":
+        new_content: dict[str, Any] = {
+            "comment": {"body": body["body"], "contentType": body["contentType"]}
+        }
+    else:
+        fields = content.custom_fields(domain, body["fields"], ctx.settings)
+        new_content = {"custom": {"fields": fields}}
+    performed_by = params.get("performedBy")
+    if new_content != item.content:  # a request that changes nothing records nothing
+        item.content = new_content
+        item.last_updated_user = dict(performed_by) if performed_by else None
+        audit.record(
+            ctx, case, "RelatedItem.Updated", [], performed_by, related_item_type=item.type
+        )
+    result: dict[str, Any] = {
+        "relatedItemId": item.related_item_id,
+        "relatedItemArn": item.arn,
+        "type": item.type,
+        "content": content.render(case, item, ctx.now()),
+        "associationTime": item.association_time,
+        "tags": dict(item.tags),
+    }
+    if item.last_updated_user:
+        result["lastUpdatedUser"] = dict(item.last_updated_user)
+    if item.performed_by:
+        result["createdBy"] = dict(item.performed_by)
+    return result
+
+
+@operation("DeleteRelatedItem")
+def delete_related_item(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    domain = ctx.domain(params["domainId"])
+    case = require_case(domain, params["caseId"])
+    item = require_item(case, params["relatedItemId"])
+    if item.type == "File":
+        raise validation_error(
+            "DeleteRelatedItem cannot remove File related items; delete the attached file "
+            "with the Amazon Connect DeleteAttachedFile API."
+        )
+    del case.related_items[item.related_item_id]
+    audit.record(ctx, case, "RelatedItem.Deleted", [], None, related_item_type=item.type)
+    return {}
+
+
+@operation("ListCasesForContact")
+def list_cases_for_contact(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    """Cases with a Contact related item for the contact, latest association first."""
+    domain = ctx.domain(params["domainId"])
+    contact_arn: str = params["contactArn"]
+    latest: dict[str, RelatedItem] = {}
+    for case in domain.cases.values():
+        for item in case.related_items.values():
+            if item.type != "Contact" or item.content["contact"]["contactArn"] != contact_arn:
+                continue
+            best = latest.get(case.case_id)
+            if best is None or content.newest_first(item) < content.newest_first(best):
+                latest[case.case_id] = item
+    ordered = sorted(latest.values(), key=content.newest_first)
+    chunk, token = page(
+        ordered,
+        content.newest_first,
+        params.get("maxResults", LIST_CASES_PAGE_SIZE),
+        params.get("nextToken"),
+        ["ListCasesForContact", domain.domain_id, contact_arn],
+    )
+    cases = [domain.cases[item.case_id] for item in chunk]
+    result: dict[str, Any] = {
+        "cases": [{"caseId": case.case_id, "templateId": case.template_id} for case in cases]
+    }
+    if token:
+        result["nextToken"] = token
+    return result
+
+
+# -- BatchCreateRelatedItem (newer models) ------------------------------------------------
+
+
+def _fingerprint(params: dict[str, Any]) -> str:
+    body = {k: v for k, v in params.items() if k != "clientToken"}
+    return json.dumps(body, sort_keys=True, separators=(",", ":"))
+
+
+def _resolve_cases(domain: Domain, entries: list[dict[str, Any]]) -> list[tuple[str, str | None]]:
+    """(case id, reference id) for each entry; a reference id that names no case fails
+    the whole request, and so does a case named twice."""
+    resolved: list[tuple[str, str | None]] = []
+    for entry in entries:
+        identifier: dict[str, Any] = entry["caseIdentifier"]
+        reference: str | None = identifier.get("referenceId")
+        if reference is not None:
+            case_id = domain.reference_numbers.get(reference.upper())
+            if case_id is None:
+                raise not_found(
+                    "Case",
+                    reference,
+                    f"No case with reference ID {reference} in domain {domain.domain_id}",
+                )
+            resolved.append((case_id, reference))
+        else:
+            resolved.append((identifier["caseId"], None))
+    ids = [case_id for case_id, _ in resolved]
+    repeated = sorted({i for i in ids if ids.count(i) > 1})
+    if repeated:
+        raise validation_error(f"The request names cases [{', '.join(repeated)}] more than once.")
+    return resolved
+
+
+def _identifier(domain: Domain, case_id: str) -> dict[str, Any]:
+    identifier: dict[str, Any] = {"caseId": case_id}
+    case = domain.cases.get(case_id)
+    reference = None if case is None else case.values.get("reference_number", {})
+    if reference and reference.get("stringValue"):
+        identifier["referenceId"] = reference["stringValue"]
+    return identifier
+
+
+@operation("BatchCreateRelatedItem")
+def batch_create_related_item(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    """One comment added to up to 100 cases; each case succeeds or fails on its own."""
+    domain = ctx.domain(params["domainId"])
+    requested: dict[str, Any] = params["content"]
+    if content.member_of(requested) != "comment":
+        raise validation_error("BatchCreateRelatedItem supports comment content only.")
+    token: str | None = params.get("clientToken")
+    fingerprint = _fingerprint(params)
+    if token:
+        previous = domain.related_item_batches.get(token)
+        if previous is not None:
+            if previous[0] != fingerprint:
+                raise conflict(
+                    f"The clientToken {token} was used with a different BatchCreateRelatedItem "
+                    "request."
+                )
+            return copy.deepcopy(previous[1])
+    resolved = _resolve_cases(domain, params["cases"])
+    performed_by = params.get("performedBy")
+    now = ctx.now()
+    succeeded: list[dict[str, Any]] = []
+    failed: list[dict[str, Any]] = []
+    for case_id, _ in resolved:
+        identifier = _identifier(domain, case_id)
+        case = domain.cases.get(case_id)
+        if case is None:
+            failed.append(_failure(identifier, "CASE_NOT_FOUND", f"Case {case_id} not found"))
+            continue
+        try:
+            item = add_item(ctx, domain, case, "Comment", requested, performed_by, now)
+        except ServiceError as error:  # a per-case refusal: record it and go on
+            code = _BATCH_CODES.get(error.code, "INTERNAL_ERROR")
+            failed.append(_failure(identifier, code, error.message))
+            continue
+        succeeded.append(
+            {
+                "caseIdentifier": identifier,
+                "relatedItemId": item.related_item_id,
+                "relatedItemArn": item.arn,
+            }
+        )
+    result = {"successfulItems": succeeded, "failedItems": failed}
+    if token:
+        domain.related_item_batches[token] = (fingerprint, copy.deepcopy(result))
+    return result
+
+
+_BATCH_CODES = {
+    "ServiceQuotaExceededException": "SERVICE_QUOTA_EXCEEDED",
+    "ValidationException": "VALIDATION_ERROR",
+    "ConflictException": "CONFLICT",
+    "ResourceNotFoundException": "CASE_NOT_FOUND",
+    "AccessDeniedException": "ACCESS_DENIED",
+    "ThrottlingException": "THROTTLED",
+}
+
+
+def _failure(identifier: dict[str, Any], code: str, message: str) -> dict[str, Any]:
+    return {"caseIdentifier": identifier, "errorCode": code, "errorMessage": message}
