@@ -178,6 +178,16 @@ def test_calls_are_logged_with_the_caller(mock: CasesMock) -> None:
     assert (call.operation, call.access_key_id, call.region) == ("ListDomains", "AKIDASYNC", REGION)
 
 
+def test_a_client_created_before_the_mock_started_is_mocked() -> None:
+    async def scenario() -> str:
+        async with aio_client() as client:
+            with mock_cases(region=REGION) as m:
+                await client.create_domain(name="early")
+                return m.calls[0].operation
+
+    assert run(scenario) == "CreateDomain"
+
+
 def test_patch_is_removed_when_the_last_mock_stops() -> None:
     from aiobotocore.endpoint import AioEndpoint
 
