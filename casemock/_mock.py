@@ -10,7 +10,7 @@ import random
 import threading
 import unittest
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
@@ -288,7 +288,9 @@ class CasesMock:
         """The recorded calls of one operation (e.g. ``"CreateCase"``), in order."""
         return [call for call in self.calls if call.operation == operation]
 
-    def restrict_access(self, access_key_id: str, *, tags: dict[str, str | list[str]]) -> None:
+    def restrict_access(
+        self, access_key_id: str, *, tags: Mapping[str, str | Iterable[str]]
+    ) -> None:
         """Simulate tag-based access control: the caller signing with ``access_key_id``
         may only access cases whose tags match ``tags`` (every key, any listed value).
         Others get AccessDeniedException; SearchCases leaves those cases out."""
@@ -310,7 +312,7 @@ class CasesMock:
         probability: float | None = None,
         seed: int | None = None,
         message: str | None = None,
-        members: dict[str, Any] | None = None,
+        members: Mapping[str, Any] | None = None,
     ) -> ErrorRule:
         """Answer calls of ``operation`` (None: any) with the modeled ``error_code``: the
         next ``times`` calls (default 1), every ``every``-th call, or each call with

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import time
 from typing import Any
 
@@ -277,3 +278,32 @@ def test_latency_misuse(mock: CasesMock) -> None:
         mock.add_latency("Nope", 1)
     with pytest.raises(CasesMockError, match="0 seconds or more"):
         mock.add_latency("ListDomains", -1)
+
+
+def test_each_test_of_a_decorated_testcase_starts_without_faults() -> None:
+    import unittest
+
+    seen: list[int] = []
+
+    @mock_cases
+    class Suite(unittest.TestCase):
+        def test_1_adds(self) -> None:
+            from casemock import _patch
+
+            mock = _patch.current()
+            assert mock is not None
+            mock.add_error("ListDomains", "ThrottlingException", times=None)
+            seen.append(len(mock.faults.rules))
+
+        def test_2_sees_none(self) -> None:
+            from casemock import _patch
+
+            mock = _patch.current()
+            assert mock is not None
+            seen.append(len(mock.faults.rules))
+
+    result = unittest.TextTestRunner(stream=io.StringIO()).run(
+        unittest.defaultTestLoader.loadTestsFromTestCase(Suite)
+    )
+    assert result.wasSuccessful()
+    assert seen == [1, 0]
