@@ -1,0 +1,359 @@
+"""Interception at the wire: which clients are answered, what is left alone, and that
+botocore's own machinery (signing, hooks, retries, parsing) runs unchanged."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import boto3
+import botocore.session
+import pytest
+from botocore.awsrequest import AWSResponse
+from botocore.compat import HTTPHeaders
+from botocore.config import Config
+from botocore.endpoint import Endpoint
+from botocore.exceptions import ClientError
+from botocore.session import Session
+from botocore.signers import RequestSigner
+
+from casemock import CasesMock, _patch, mock_cases
+
+if TYPE_CHECKING:
+    from types_boto3_connectcases import ConnectCasesClient
+else:
+    ConnectCasesClient = Any
+
+PATCHED = [
+    (Endpoint, "_do_get_response"),
+    (RequestSigner, "get_auth_instance"),
+    (Session, "create_client"),
+]
+ORIGINALS = {(owner, name): owner.__dict__[name] for owner, name in PATCHED}
+
+
+def make_client(region: str = "us-east-1", **kwargs: Any) -> ConnectCasesClient:
+    client: ConnectCasesClient = boto3.client(
+        "connectcases",
+        region_name=region,
+        aws_access_key_id="AKIDEXAMPLE",
+        aws_secret_access_key="secret",
+        **kwargs,
+    )
+    return client
+
+
+def run_python(code: str, env: dict[str, str] | None = None) -> str:
+    """Run ``code`` in a fresh interpreter; return its stdout, fail with its stderr."""
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+class _Raw(io.BytesIO):
+    def stream(self, **kwargs: Any) -> Iterator[bytes]:
+        yield self.read()
+
+
+def canned(body: bytes, status: int = 200) -> Any:
+    """A before-send responder that answers every request with ``body``."""
+
+    def respond(request: Any, **kwargs: Any) -> AWSResponse:
+        return AWSResponse(request.url, status, HTTPHeaders(), _Raw(body))
+
+    return respond
+
+
+# -- nothing at import, nothing in os.environ ---------------------------------------------
+
+
+def test_import_patches_nothing_and_writes_no_environment() -> None:
+    out = run_python(
+        """
+        import os, sys
+        from botocore.endpoint import Endpoint
+        from botocore.session import Session
+        from botocore.signers import RequestSigner
+        owners = [(Endpoint, "_do_get_response"), (RequestSigner, "get_auth_instance"),
+                  (Session, "create_client")]
+        before = [owner.__dict__[name] for owner, name in owners]
+        env = dict(os.environ)
+        import casemock
+        assert [owner.__dict__[name] for owner, name in owners] == before
+        assert dict(os.environ) == env
+        print("unpatched")
+        """
+    )
+    assert out.strip() == "unpatched"
+
+
+def test_activation_never_writes_os_environ() -> None:
+    before = dict(os.environ)
+    with mock_cases():
+        assert dict(os.environ) == before
+        make_client().create_domain(name="support")
+        assert dict(os.environ) == before
+    assert dict(os.environ) == before
+
+
+def test_stop_restores_botocore_exactly() -> None:
+    with mock_cases():
+        assert (
+            Endpoint.__dict__["_do_get_response"] is not ORIGINALS[(Endpoint, "_do_get_response")]
+        )
+        make_client().list_domains()
+    for owner, name in PATCHED:
+        assert owner.__dict__[name] is ORIGINALS[(owner, name)]
+
+
+# -- which clients are answered ---------------------------------------------------------
+
+
+def test_client_created_before_the_mock_is_answered() -> None:
+    client = make_client("eu-west-1")
+    with mock_cases():
+        arn = client.create_domain(name="early")["domainArn"]
+    assert arn.startswith("arn:aws:cases:eu-west-1:123456789012:domain/")
+
+
+def test_client_created_before_import_casemock_is_answered() -> None:
+    out = run_python(
+        """
+        import boto3
+        client = boto3.client("connectcases", region_name="eu-west-1",
+                              aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="x")
+        import casemock
+        with casemock.mock_cases():
+            print(client.create_domain(name="early")["domainArn"])
+        """
+    )
+    assert out.startswith("arn:aws:cases:eu-west-1:123456789012:domain/")
+
+
+def test_clients_of_other_sessions_are_answered() -> None:
+    key, secret = "AKIDEXAMPLE", "secret"
+    with mock_cases():
+        clients: list[Any] = [
+            boto3.session.Session().client(
+                "connectcases",
+                region_name="us-east-1",
+                aws_access_key_id=key,
+                aws_secret_access_key=secret,
+            ),
+            botocore.session.get_session().create_client(
+                "connectcases",
+                region_name="us-east-1",
+                aws_access_key_id=key,
+                aws_secret_access_key=secret,
+            ),
+            botocore.session.Session().create_client(
+                "connectcases",
+                region_name="us-east-1",
+                aws_access_key_id=key,
+                aws_secret_access_key=secret,
+            ),
+        ]
+        clients[0].create_domain(name="boto3-session")
+        clients[1].create_domain(name="botocore-default-session")
+        names = [d["name"] for d in clients[2].list_domains()["domains"]]
+    assert names == ["boto3-session", "botocore-default-session"]
+
+
+def test_client_without_credentials_region_or_config_files(tmp_path: Path) -> None:
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(tmp_path),
+        "AWS_CONFIG_FILE": str(tmp_path / "missing-config"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "missing-credentials"),
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }
+    out = run_python(
+        """
+        import os
+        import boto3
+        import casemock
+        assert not [k for k in os.environ if k.startswith("AWS_") and "FILE" not in k
+                    and k != "AWS_EC2_METADATA_DISABLED"]
+        assert boto3.session.Session().get_credentials() is None
+        with casemock.mock_cases(region="ap-southeast-2"):
+            client = boto3.client("connectcases")
+            print(client.meta.region_name)
+            print(client.create_domain(name="no-config")["domainArn"])
+        """,
+        env=env,
+    )
+    region, arn = out.split()
+    assert region == "ap-southeast-2"
+    assert arn.startswith("arn:aws:cases:ap-southeast-2:123456789012:domain/")
+
+
+def test_region_comes_from_the_request_not_the_mock_default() -> None:
+    with mock_cases(region="us-east-1") as mock:
+        make_client("eu-central-1").create_domain(name="d")
+    assert mock.calls[0].region == "eu-central-1"
+
+
+# -- what is left alone ------------------------------------------------------------------
+
+
+def test_other_services_keep_their_own_answers() -> None:
+    sts = boto3.client(
+        "sts", region_name="us-east-1", aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="x"
+    )
+    identity = (
+        b"<GetCallerIdentityResponse><GetCallerIdentityResult><Arn>arn:aws:iam::999999999999:"
+        b"user/canned</Arn><UserId>CANNED</UserId><Account>999999999999</Account>"
+        b"</GetCallerIdentityResult></GetCallerIdentityResponse>"
+    )
+    sts.meta.events.register("before-send.sts", canned(identity))
+    s3 = boto3.client(
+        "s3", region_name="us-east-1", aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="x"
+    )
+    buckets = (
+        b"<ListAllMyBucketsResult><Buckets><Bucket><Name>canned-bucket</Name>"
+        b"</Bucket></Buckets></ListAllMyBucketsResult>"
+    )
+    s3.meta.events.register("before-send.s3", canned(buckets))
+
+    with mock_cases() as mock:
+        assert sts.get_caller_identity()["Account"] == "999999999999"
+        assert [b["Name"] for b in s3.list_buckets()["Buckets"]] == ["canned-bucket"]
+    assert mock.calls == []
+
+
+def test_casemock_answers_before_other_responders_on_a_connectcases_client() -> None:
+    client = make_client()
+    client.meta.events.register("before-send.connectcases", canned(b'{"domains": []}'))
+    with mock_cases():
+        client.create_domain(name="real")
+        assert [d["name"] for d in client.list_domains()["domains"]] == ["real"]
+    # after the mock, the client's own responder answers again
+    assert client.list_domains()["domains"] == []
+
+
+def test_botocore_hooks_and_signing_run_unchanged() -> None:
+    seen: list[str] = []
+    client = make_client(region="eu-west-2")
+    client.meta.events.register(
+        "before-call.connectcases.CreateDomain", lambda **kw: seen.append("before-call")
+    )
+    client.meta.events.register(
+        "before-sign.connectcases.CreateDomain", lambda **kw: seen.append("before-sign")
+    )
+    client.meta.events.register(
+        "after-call.connectcases.CreateDomain",
+        lambda http_response, **kw: seen.append(f"after-call {http_response.status_code}"),
+    )
+    with mock_cases() as mock:
+        client.create_domain(name="hooked")
+    assert seen == ["before-call", "before-sign", "after-call 200"]
+    assert mock.calls[0].access_key_id == "AKIDEXAMPLE"  # read from the SigV4 signature
+    assert mock.calls[0].region == "eu-west-2"
+
+
+# -- retries -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def no_backoff(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """botocore's retry handler sleeps between attempts; record the delays instead."""
+    delays: list[float] = []
+    monkeypatch.setattr("botocore.endpoint.time.sleep", delays.append)
+    return delays
+
+
+def test_throttling_is_retried_per_the_client_config(no_backoff: list[float]) -> None:
+    with mock_cases() as mock:
+        client = make_client(config=Config(retries={"mode": "standard", "max_attempts": 3}))
+        domain_id = client.create_domain(name="d")["domainId"]
+        mock.add_error("GetDomain", "ThrottlingException", times=2)
+        response = client.get_domain(domainId=domain_id)
+    assert response["name"] == "d"
+    assert response["ResponseMetadata"]["RetryAttempts"] == 2
+    assert len(no_backoff) == 2
+    assert [c.error_code for c in mock.calls_to("GetDomain")] == [
+        "ThrottlingException",
+        "ThrottlingException",
+        None,
+    ]
+
+
+def test_throttling_beyond_the_retries_reaches_the_caller(no_backoff: list[float]) -> None:
+    # botocore's ``max_attempts`` counts retries: one retry, and both attempts throttled.
+    with mock_cases() as mock:
+        client = make_client(config=Config(retries={"mode": "standard", "max_attempts": 1}))
+        domain_id = client.create_domain(name="d")["domainId"]
+        mock.add_error("GetDomain", "ThrottlingException", times=2)
+        with pytest.raises(client.exceptions.ThrottlingException) as excinfo:
+            client.get_domain(domainId=domain_id)
+    response = excinfo.value.response
+    assert response["Error"]["Code"] == "ThrottlingException"
+    assert response["ResponseMetadata"]["HTTPStatusCode"] == 429
+    assert response["ResponseMetadata"]["RetryAttempts"] == 1
+    assert len(mock.calls_to("GetDomain")) == 2
+    assert len(no_backoff) == 1
+
+
+def test_throttling_with_a_single_attempt_is_not_retried(no_backoff: list[float]) -> None:
+    with mock_cases() as mock:
+        config = Config(retries={"mode": "standard", "total_max_attempts": 1})
+        client = make_client(config=config)
+        domain_id = client.create_domain(name="d")["domainId"]
+        mock.add_error("GetDomain", "ThrottlingException")
+        with pytest.raises(ClientError) as excinfo:
+            client.get_domain(domainId=domain_id)
+        assert client.get_domain(domainId=domain_id)["name"] == "d"  # the rule was used up
+    assert excinfo.value.response["ResponseMetadata"]["HTTPStatusCode"] == 429
+    assert excinfo.value.response["ResponseMetadata"]["RetryAttempts"] == 0
+    assert no_backoff == []
+
+
+# -- moto --------------------------------------------------------------------------------
+
+
+def _connectcases_and_s3(mock: CasesMock) -> None:
+    s3 = boto3.client("s3", region_name="us-east-1")
+    s3.create_bucket(Bucket="casemock-coexistence")
+    assert [b["Name"] for b in s3.list_buckets()["Buckets"]] == ["casemock-coexistence"]
+    client = boto3.client("connectcases", region_name="us-east-1")
+    client.create_domain(name="with-moto")
+    assert [d["name"] for d in client.list_domains()["domains"]] == ["with-moto"]
+    assert [c.operation for c in mock.calls] == ["CreateDomain", "ListDomains"]
+
+
+def test_moto_outside_casemock_inside() -> None:
+    moto = pytest.importorskip("moto")
+    with moto.mock_aws(), mock_cases() as mock:
+        _connectcases_and_s3(mock)
+
+
+def test_casemock_outside_moto_inside() -> None:
+    moto = pytest.importorskip("moto")
+    with mock_cases() as mock, moto.mock_aws():
+        _connectcases_and_s3(mock)
+
+
+def test_unknown_route_is_an_error_not_a_silent_404() -> None:
+    client = make_client()
+
+    def misroute(request: Any, **kwargs: Any) -> None:
+        request.url = request.url.replace("/domains-list", "/no-such-route")
+
+    client.meta.events.register("before-sign.connectcases.ListDomains", misroute)
+    with mock_cases(), pytest.raises(ClientError) as excinfo:
+        client.list_domains()
+    assert excinfo.value.response["Error"]["Code"] == "UnknownOperationException"
+    assert "/no-such-route" in excinfo.value.response["Error"]["Message"]
+    assert _patch.current() is None

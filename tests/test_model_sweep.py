@@ -1,0 +1,420 @@
+"""Model-driven sweep over every operation of the installed botocore model.
+
+* Requests: a valid input built from the model is serialised by botocore's own rest-json
+  serialiser, then routed, decoded and validated by casemock, and must come back as the
+  same operation and parameters.
+* Outputs: a valid output built from the model passes the strict output check, is encoded
+  by casemock and parsed back by botocore's parser unchanged.
+* Constraints: every constrained input member (length, value, pattern, enum, list and map
+  sizes) of every operation, reached through every union branch, is probed with a
+  violating value and must be refused with a ValidationException naming it.
+* Registry: every operation has a handler, or answers UnsupportedOperationError.
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib.util
+import re
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import boto3
+import pytest
+from botocore import xform_name
+from botocore.awsrequest import create_request_object, prepare_request_dict
+from botocore.model import ListShape, MapShape, Shape, StructureShape
+from botocore.parsers import create_parser
+from botocore.serialize import create_serializer
+from botocore.validate import validate_parameters
+
+from casemock import UnsupportedOperationError, _model, mock_cases
+from casemock._errors import ServiceError
+from casemock._output_check import check_output
+from casemock._protocol import decoder, encoder, router
+from casemock._validation import validate_input
+from casemock.backend._registry import handlers
+
+ROOT = Path(__file__).resolve().parent.parent
+OPERATIONS = sorted(_model.operation_names())
+ENDPOINT = "https://cases.us-east-1.amazonaws.com"
+TIMESTAMP = datetime(2024, 5, 6, 7, 8, 9, 123000, tzinfo=timezone.utc)
+
+# Strings tried, in order, for a string shape; the first that satisfies its length and
+# pattern is used. "casemock" satisfies every pattern of today's model.
+GOOD_STRINGS = ["casemock", "a", "1", "casemock-1", "arn:aws:cases:us-east-1:123456789012:x"]
+# Values tried, in order, to break a pattern while respecting the length limits.
+BAD_STRINGS = ["a ", " ", "!", "a!", "\t", "aws:x", "é", "a\n", "?" * 3]
+
+Step = str  # a member name, "[]" for a list item, "{key}" / "{value}" for a map entry
+
+
+# -- building valid values from the model ------------------------------------------------
+
+
+def good_string(shape: Shape, suffix: str = "") -> str:
+    meta = shape.metadata
+    enum = getattr(shape, "enum", None)
+    if enum:
+        return str(enum[0])
+    low: int = meta.get("min", 0)
+    high: int = meta.get("max", 10**9)
+    for base in GOOD_STRINGS:
+        text: str = base + suffix
+        text += "a" * max(0, low - len(text))
+        fits = "pattern" not in meta or re.fullmatch(meta["pattern"], text) is not None
+        if fits and low <= len(text) <= high:
+            return text
+    raise AssertionError(f"no known-good string for {shape.name} {meta}: extend GOOD_STRINGS")
+
+
+def build(shape: Shape, path: tuple[Step, ...] = (), full: bool = False, depth: int = 0) -> Any:
+    """A valid value for ``shape``. ``path`` forces the members (and union branches) on
+    the way to one node; ``full`` adds every optional member down to a few levels."""
+    if depth > 12:
+        raise AssertionError(f"model recursion too deep at {shape.name}")
+    kind = shape.type_name
+    meta = shape.metadata
+    if kind == "structure":
+        assert isinstance(shape, StructureShape)
+        members = shape.members
+        if getattr(shape, "is_tagged_union", False):
+            chosen = path[0] if path else next(iter(members))
+            names = [chosen]
+        else:
+            names = list(shape.required_members)
+            if full and depth < 3:
+                names = list(members)
+            if path and path[0] not in names:
+                names.append(path[0])
+        value = {}
+        for name in names:
+            rest = path[1:] if path and path[0] == name else ()
+            value[name] = build(members[name], rest, full, depth + 1)
+        return value
+    if kind == "list":
+        assert isinstance(shape, ListShape)
+        count = max(1, meta.get("min", 0))
+        return [
+            build(shape.member, path[1:] if path else (), full, depth + 1) for _ in range(count)
+        ]
+    if kind == "map":
+        assert isinstance(shape, MapShape)
+        value_path = path[1:] if path and path[0] == "{value}" else ()
+        return {good_string(shape.key): build(shape.value, value_path, full, depth + 1)}
+    if kind == "string":
+        return good_string(shape)
+    if kind in ("integer", "long"):
+        return int(meta.get("min", 1))
+    if kind in ("float", "double"):
+        return float(meta.get("min", 1.5))
+    if kind == "boolean":
+        return True
+    if kind == "timestamp":
+        return TIMESTAMP
+    raise AssertionError(f"no generator for {kind} ({shape.name})")
+
+
+def input_for(operation: str, full: bool = False) -> dict[str, Any]:
+    shape = _model.operation(operation).input_shape
+    return {} if shape is None else dict(build(shape, full=full))
+
+
+def serialize(operation: str, params: dict[str, Any]) -> Any:
+    """The prepared HTTP request botocore would send for ``params``."""
+    model = _model.operation(operation)
+    request_dict = create_serializer("rest-json").serialize_to_request(params, model)
+    prepare_request_dict(request_dict, endpoint_url=ENDPOINT)
+    return create_request_object(request_dict).prepare()
+
+
+def body_bytes(body: Any) -> bytes:
+    if body is None:
+        return b""
+    return body if isinstance(body, bytes) else str(body).encode()
+
+
+# -- requests round-trip -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("full", [False, True], ids=["required", "all-members"])
+@pytest.mark.parametrize("operation", OPERATIONS)
+def test_request_routes_and_decodes_back(operation: str, full: bool) -> None:
+    params = input_for(operation, full)
+    input_shape = _model.operation(operation).input_shape
+    if input_shape is not None:
+        validate_parameters(params, input_shape)  # botocore agrees the input is valid
+    request = serialize(operation, params)
+    split = urlsplit(request.url)
+
+    matched = router.match(request.method, split.path)
+    assert matched is not None, f"{request.method} {split.path} routes nowhere"
+    assert matched[0] == operation
+    query = parse_qs(split.query, keep_blank_values=True)
+    decoded = decoder.decode(
+        operation, matched[1], query, request.headers, body_bytes(request.body)
+    )
+    assert decoded == params
+    validate_input(operation, decoded)
+
+
+# -- outputs round-trip ------------------------------------------------------------------
+
+
+def output_for(operation: str) -> dict[str, Any]:
+    shape = _model.operation(operation).output_shape
+    return {} if shape is None else dict(build(shape, full=True))
+
+
+@pytest.mark.parametrize("operation", OPERATIONS)
+def test_output_encodes_and_parses_back(operation: str) -> None:
+    output_shape = _model.operation(operation).output_shape
+    result = output_for(operation)
+    check_output(operation, result)
+    status, headers, body = encoder.encode_output(operation, result)
+    assert status == 200
+    if output_shape is None:
+        assert body == b""
+        return
+    parsed = create_parser("rest-json").parse(
+        {"status_code": status, "headers": headers, "body": body}, output_shape
+    )
+    parsed.pop("ResponseMetadata", None)
+    assert parsed == result
+
+
+# -- every constraint of every input member ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Probe:
+    operation: str
+    path: tuple[Step, ...]
+    wire_path: str  # how the validator names the member
+    bad: Any
+    constraint: str
+
+    @property
+    def id(self) -> str:
+        kind = next(short for text, short in KINDS.items() if self.constraint.startswith(text))
+        return f"{self.operation}:{self.wire_path}:{kind}"
+
+
+KINDS = {
+    "Member must have value less than": "max-value",
+    "Member must have value greater than": "min-value",
+    "Member must have length less than": "max-length",
+    "Member must have length greater than": "min-length",
+    "Member must satisfy regular expression": "pattern",
+    "Member must satisfy enum": "enum",
+}
+
+
+def violations(shape: Shape) -> Iterator[tuple[Any, str]]:
+    """(violating value, constraint text) for each constraint of ``shape``."""
+    meta = shape.metadata
+    kind = shape.type_name
+    low, high = meta.get("min"), meta.get("max")
+    if kind in ("integer", "long", "float", "double"):
+        if high is not None:
+            yield high + 1, f"Member must have value less than or equal to {high}"
+        if low is not None:
+            yield low - 1, f"Member must have value greater than or equal to {low}"
+        return
+    if kind == "string":
+        enum = getattr(shape, "enum", None)
+        if enum:
+            yield (
+                "NotAModeledValue",
+                "Member must satisfy enum value set: [" + ", ".join(enum) + "]",
+            )
+        elif "pattern" in meta:
+            pattern = meta["pattern"]
+            for bad in BAD_STRINGS:
+                fits = (low or 0) <= len(bad) <= (high if high is not None else 10**9)
+                if fits and re.fullmatch(pattern, bad) is None:
+                    yield bad, f"Member must satisfy regular expression pattern: {pattern}"
+                    break
+        if high is not None:
+            yield "a" * (high + 1), f"Member must have length less than or equal to {high}"
+        if low:
+            yield "", f"Member must have length greater than or equal to {low}"
+    elif kind in ("list", "map") and high is not None:
+        yield None, f"Member must have length less than or equal to {high}"
+
+
+def oversized(shape: Shape, size: int) -> Any:
+    if isinstance(shape, ListShape):
+        return [build(shape.member) for _ in range(size)]
+    assert isinstance(shape, MapShape)
+    return {good_string(shape.key, str(i)): build(shape.value) for i in range(size)}
+
+
+def wire_path(steps: tuple[Step, ...]) -> str:
+    parts: list[str] = []
+    for step in steps:
+        if step == "[]":
+            parts.extend(["1", "member"])
+        elif step == "{key}":
+            parts.append("key")
+        elif step == "{value}":
+            parts.append("casemock")  # the key good_string gives a map's key shape
+        else:
+            parts.append(step)
+    return ".".join(parts)
+
+
+def constrained_paths(operation: str) -> Iterator[tuple[tuple[Step, ...], Shape]]:
+    """Breadth-first, every (path, shape) of the input, each member reached once per
+    operation (shortest path first), recursive shapes entered once per path."""
+    shape = _model.operation(operation).input_shape
+    if shape is None:
+        return
+    queue: deque[tuple[tuple[Step, ...], Shape, frozenset[str]]] = deque([((), shape, frozenset())])
+    seen: set[tuple[str, Step]] = set()
+    while queue:
+        path, node, ancestors = queue.popleft()
+        if path:
+            yield path, node
+        if node.name in ancestors:
+            continue
+        inner = ancestors | {node.name}
+        children: list[tuple[Step, Shape]] = []
+        if isinstance(node, StructureShape):
+            children = list(node.members.items())
+        elif isinstance(node, ListShape):
+            children = [("[]", node.member)]
+        elif isinstance(node, MapShape):
+            children = [("{key}", node.key), ("{value}", node.value)]
+        for step, child in children:
+            if (node.name, step) in seen:
+                continue
+            seen.add((node.name, step))
+            queue.append(((*path, step), child, inner))
+
+
+def place(params: dict[str, Any], path: tuple[Step, ...], bad: Any) -> None:
+    """Put ``bad`` at ``path`` in ``params`` (built with ``build(..., path)``)."""
+    target: Any = params
+    for step in path[:-1]:
+        if step == "[]":
+            target = target[0]
+        elif step == "{value}":
+            target = next(iter(target.values()))
+        else:
+            target = target[step]
+    last = path[-1]
+    if last == "[]":
+        target[0] = bad
+    elif last == "{key}":
+        value = target.pop(next(iter(target)))
+        target[bad] = value
+    elif last == "{value}":
+        target[next(iter(target))] = bad
+    else:
+        target[last] = bad
+
+
+def probes() -> list[Probe]:
+    found = []
+    for operation in OPERATIONS:
+        for path, shape in constrained_paths(operation):
+            for bad, constraint in violations(shape):
+                if bad is None:
+                    bad = oversized(shape, shape.metadata["max"] + 1)
+                found.append(Probe(operation, path, wire_path(path), bad, constraint))
+    return found
+
+
+PROBES = probes()
+
+
+def test_the_sweep_covers_every_kind_of_constraint() -> None:
+    for kind in KINDS:
+        assert any(p.constraint.startswith(kind) for p in PROBES), kind
+    assert any(p.path[-1] == "{key}" for p in PROBES)  # map keys
+    assert any(p.path[-1] == "[]" for p in PROBES)  # list items
+    assert {p.operation for p in PROBES} == set(OPERATIONS) - {
+        op for op in OPERATIONS if _model.operation(op).input_shape is None
+    }
+
+
+@pytest.mark.parametrize("probe", PROBES, ids=lambda p: p.id)
+def test_constraint_violation_is_a_validation_error(probe: Probe) -> None:
+    shape = _model.operation(probe.operation).input_shape
+    assert shape is not None
+    params = build(shape, probe.path)
+    validate_input(probe.operation, params)  # valid before the violation
+    place(params, probe.path, copy.deepcopy(probe.bad))
+    with pytest.raises(ServiceError) as excinfo:
+        validate_input(probe.operation, params)
+    assert excinfo.value.code == "ValidationException"
+    assert f"at '{probe.wire_path}' failed to satisfy constraint: {probe.constraint}" in (
+        excinfo.value.message
+    )
+
+
+# -- the handler registry ----------------------------------------------------------------
+
+
+def missing_operations() -> list[str]:
+    return sorted(set(OPERATIONS) - set(handlers()))
+
+
+def test_pending_operations_answer_unsupported_operation_error() -> None:
+    pending = missing_operations()
+    client = boto3.client(
+        "connectcases",
+        region_name="us-east-1",
+        aws_access_key_id="AKIDEXAMPLE",
+        aws_secret_access_key="secret",
+    )
+    with mock_cases():
+        for operation in pending:
+            method = getattr(client, xform_name(operation))
+            with pytest.raises(UnsupportedOperationError, match=operation) as excinfo:
+                method(**input_for(operation))
+            assert excinfo.value.operation == operation
+
+
+@pytest.mark.xfail(strict=False, reason="operations still being implemented by later work")
+def test_every_operation_has_a_handler() -> None:
+    assert missing_operations() == []
+
+
+def test_handlers_are_named_like_model_operations() -> None:
+    for name in handlers():
+        assert re.fullmatch(r"[A-Z][A-Za-z]+", name), name
+
+
+# -- the generated list of supported operations -----------------------------------------
+
+
+def load_generator() -> Any:
+    spec = importlib.util.spec_from_file_location(
+        "gen_supported_ops", ROOT / "scripts" / "gen_supported_ops.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_supported_operations_page_is_up_to_date() -> None:
+    generator = load_generator()
+    committed = (ROOT / "docs" / "supported-operations.md").read_text()
+    listed = generator.parse_statuses(committed)
+    current = generator.statuses()
+    if set(listed) == set(current):
+        assert committed == generator.render(), (
+            "docs/supported-operations.md is stale: run `python scripts/gen_supported_ops.py`"
+        )
+    else:
+        # An older botocore model: every operation it has is listed with the same status.
+        for operation, status in current.items():
+            assert listed.get(operation) == status, operation

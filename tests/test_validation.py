@@ -1,0 +1,250 @@
+"""Server-side validation: what botocore lets through is refused by casemock with AWS's
+message style, and a refused request changes nothing."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from botocore.exceptions import ClientError
+from hypothesis import given
+from hypothesis import strategies as st
+
+from casemock import _model
+from casemock._errors import ServiceError
+from casemock._validation import check_shape, validate_input
+
+if TYPE_CHECKING:
+    from types_boto3_connectcases import ConnectCasesClient
+else:
+    ConnectCasesClient = Any
+
+
+def validation_message(operation: str, params: dict[str, Any]) -> str:
+    with pytest.raises(ServiceError) as excinfo:
+        validate_input(operation, params)
+    assert excinfo.value.code == "ValidationException"
+    return excinfo.value.message
+
+
+def client_error(excinfo: pytest.ExceptionInfo[ClientError]) -> tuple[str, str, int]:
+    response = excinfo.value.response
+    return (
+        response["Error"]["Code"],
+        response["Error"]["Message"],
+        response["ResponseMetadata"]["HTTPStatusCode"],
+    )
+
+
+# -- through boto3: botocore sends it, casemock refuses it -------------------------------
+
+
+def test_max_length(client: ConnectCasesClient) -> None:
+    name = "n" * 101
+    with pytest.raises(ClientError) as excinfo:
+        client.create_domain(name=name)
+    assert client_error(excinfo) == (
+        "ValidationException",
+        f"1 validation error detected: Value '{name}' at 'name' failed to satisfy "
+        "constraint: Member must have length less than or equal to 100",
+        400,
+    )
+
+
+def test_pattern_applies_to_the_whole_value(client: ConnectCasesClient) -> None:
+    with pytest.raises(ClientError) as excinfo:
+        client.create_domain(name="support ")
+    code, message, _ = client_error(excinfo)
+    assert code == "ValidationException"
+    assert message == (
+        "1 validation error detected: Value 'support ' at 'name' failed to satisfy "
+        "constraint: Member must satisfy regular expression pattern: .*[\\S]"
+    )
+
+
+def test_leading_whitespace_satisfies_the_name_pattern(client: ConnectCasesClient) -> None:
+    assert client.create_domain(name="  support")["domainStatus"] == "Active"
+
+
+def test_max_value(client: ConnectCasesClient) -> None:
+    with pytest.raises(ClientError) as excinfo:
+        client.list_domains(maxResults=11)
+    assert client_error(excinfo)[1] == (
+        "1 validation error detected: Value '11' at 'maxResults' failed to satisfy "
+        "constraint: Member must have value less than or equal to 10"
+    )
+
+
+def test_enum(client: ConnectCasesClient, domain_id: str) -> None:
+    with pytest.raises(ClientError) as excinfo:
+        client.create_field(domainId=domain_id, name="f", type="Colour")  # type: ignore[arg-type]
+    code, message, _ = client_error(excinfo)
+    assert code == "ValidationException"
+    assert message == (
+        "1 validation error detected: Value 'Colour' at 'type' failed to satisfy constraint: "
+        "Member must satisfy enum value set: [Text, Number, Boolean, DateTime, SingleSelect, "
+        "Url, User]"
+    )
+
+
+def test_list_size(client: ConnectCasesClient, domain_id: str) -> None:
+    arn = client.get_domain(domainId=domain_id)["domainArn"]
+    keys = [f"k{i}" for i in range(51)]
+    with pytest.raises(ClientError) as excinfo:
+        client.untag_resource(arn=arn, tagKeys=keys)
+    code, message, _ = client_error(excinfo)
+    assert code == "ValidationException"
+    assert message.startswith("1 validation error detected: Value '[k0, k1, ")
+    assert message.endswith(
+        "at 'tagKeys' failed to satisfy constraint: Member must have length less than or "
+        "equal to 50"
+    )
+
+
+def test_every_violation_is_listed(client: ConnectCasesClient) -> None:
+    with pytest.raises(ClientError) as excinfo:
+        client.list_domains(maxResults=11, nextToken="t" * 9001)
+    message = client_error(excinfo)[1]
+    assert message.startswith("2 validation errors detected: Value '11' at 'maxResults'")
+    assert "; Value 'ttt" in message
+    assert message.endswith(
+        "at 'nextToken' failed to satisfy constraint: Member must have length less than or "
+        "equal to 9000"
+    )
+
+
+def test_refused_request_changes_nothing(client: ConnectCasesClient) -> None:
+    with pytest.raises(ClientError):
+        client.create_domain(name="x" * 101)
+    assert client.list_domains()["domains"] == []
+
+
+# -- directly: nested paths, unions, minimums, types -------------------------------------
+
+
+def test_nested_list_members_are_named_by_position() -> None:
+    message = validation_message(
+        "GetCase",
+        {"domainId": "d", "caseId": "c", "fields": [{"id": "title"}, {"id": "x" * 501}]},
+    )
+    assert "at 'fields.2.member.id' failed to satisfy constraint: Member must have length " in (
+        message
+    )
+
+
+def test_union_with_two_members() -> None:
+    value = {"id": "title", "value": {"stringValue": "a", "booleanValue": True}}
+    message = validation_message(
+        "CreateCase", {"domainId": "d", "templateId": "t", "fields": [value]}
+    )
+    assert message == (
+        "1 validation error detected: Value at 'fields.1.member.value' failed to satisfy "
+        "constraint: Member must have exactly one member set"
+    )
+
+
+def test_union_with_no_member() -> None:
+    message = validation_message(
+        "CreateCase", {"domainId": "d", "templateId": "t", "fields": [{"id": "t", "value": {}}]}
+    )
+    assert "Member must have exactly one member set" in message
+
+
+def test_missing_required_member() -> None:
+    assert validation_message("CreateDomain", {}) == (
+        "1 validation error detected: Value at 'name' failed to satisfy constraint: "
+        "Member must not be null"
+    )
+
+
+@pytest.mark.parametrize(
+    ("operation", "params", "constraint"),
+    [
+        ("CreateDomain", {"name": ""}, "Member must have length greater than or equal to 1"),
+        ("ListDomains", {"maxResults": 0}, "Member must have value greater than or equal to 1"),
+    ],
+)
+def test_minimums_are_checked_too(operation: str, params: dict[str, Any], constraint: str) -> None:
+    assert constraint in validation_message(operation, params)
+
+
+def test_map_keys_are_checked() -> None:
+    message = validation_message(
+        "CreateCase", {"domainId": "d", "templateId": "t", "fields": [], "tags": {"aws:k": "v"}}
+    )
+    assert "Value 'aws:k' at 'tags.key' failed to satisfy constraint: Member must satisfy " in (
+        message
+    )
+
+
+def test_map_size() -> None:
+    tags = {f"k{i}": "v" for i in range(51)}
+    message = validation_message(
+        "CreateCase", {"domainId": "d", "templateId": "t", "fields": [], "tags": tags}
+    )
+    assert message.endswith(
+        "at 'tags' failed to satisfy constraint: Member must have length less than or equal to 50"
+    )
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"name": 5}, "Expected string at 'name'"),
+        ({"name": ["a"]}, "Expected string at 'name'"),
+    ],
+)
+def test_wrong_json_types_are_serialization_errors(params: dict[str, Any], expected: str) -> None:
+    with pytest.raises(ServiceError) as excinfo:
+        validate_input("CreateDomain", params)
+    assert (excinfo.value.code, excinfo.value.message) == ("SerializationException", expected)
+
+
+def test_a_boolean_is_not_an_integer() -> None:
+    with pytest.raises(ServiceError) as excinfo:
+        validate_input("ListDomains", {"maxResults": True})
+    assert excinfo.value.code == "SerializationException"
+
+
+def test_sensitive_values_are_not_echoed() -> None:
+    if "CaseTitle" not in _model.service_model().shape_names:
+        pytest.skip("the installed model has no sensitive string shape CaseTitle")
+    shape = _model.service_model().shape_for("CaseTitle")
+    too_long = "secret" * 1000
+    with pytest.raises(ServiceError) as excinfo:
+        check_shape(shape, too_long, "title")
+    assert "secret" not in excinfo.value.message
+    assert "Value at 'title' failed to satisfy constraint" in excinfo.value.message
+
+
+# -- property: the validator agrees with the model's constraints -------------------------
+
+NAME = _model.operation("CreateDomain").input_shape.members["name"]  # type: ignore[union-attr]
+
+
+@given(st.text(max_size=120))
+def test_domain_names_are_accepted_exactly_when_the_model_allows_them(name: str) -> None:
+    meta = NAME.metadata
+    allowed = (
+        meta["min"] <= len(name) <= meta["max"] and re.fullmatch(meta["pattern"], name) is not None
+    )
+    try:
+        validate_input("CreateDomain", {"name": name})
+    except ServiceError as error:
+        assert not allowed
+        assert error.code == "ValidationException"
+        assert "at 'name' failed to satisfy constraint" in error.message
+    else:
+        assert allowed
+
+
+@given(st.integers(min_value=-(2**40), max_value=2**40))
+def test_max_results_is_accepted_exactly_within_its_range(value: int) -> None:
+    try:
+        validate_input("ListDomains", {"maxResults": value})
+    except ServiceError as error:
+        assert not 1 <= value <= 10
+        assert f"Value '{value}' at 'maxResults'" in error.message
+    else:
+        assert 1 <= value <= 10
