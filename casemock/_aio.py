@@ -21,7 +21,6 @@ Nothing of aiobotocore is imported by ``import casemock``.
 
 from __future__ import annotations
 
-import asyncio
 import importlib.util
 import io
 import sys
@@ -78,6 +77,8 @@ async def _before_send(request: Any, **kwargs: Any) -> Any:
     finally:
         _faults.deferred_latency.reset(token)
     if delays:
+        import asyncio  # here, not at import: ``import casemock`` stays cheap
+
         await asyncio.sleep(sum(delays))
     http_headers = HTTPHeaders()
     for key, value in headers.items():
