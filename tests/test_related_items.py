@@ -92,6 +92,16 @@ def add(
     )["relatedItemId"]
 
 
+def at(minutes: int) -> datetime:
+    return START + timedelta(minutes=minutes)
+
+
+def add_at(minutes: int, *args: Any, **kwargs: Any) -> str:
+    """``add`` with the clock at START + ``minutes``."""
+    with time_machine.travel(at(minutes), tick=False):
+        return add(*args, **kwargs)
+
+
 def items(
     client: ConnectCasesClient, domain_id: str, case_id: str, **options: Any
 ) -> list[dict[str, Any]]:
