@@ -142,6 +142,9 @@ class Case:
     related_items: dict[str, RelatedItem] = field(default_factory=dict)
     audit: list[AuditEvent] = field(default_factory=list)
     client_token: str | None = None  # the CreateCase clientToken that created it
+    # what the CreateCase request asked for (templateId, fields, tags, performedBy): a
+    # retry with the same clientToken must ask for the same
+    request: dict[str, Any] | None = None
     merge_id: str | None = None  # running merge (either role), or completed as secondary
 
 
@@ -160,8 +163,8 @@ class Domain:
     case_rules: dict[str, CaseRule] = field(default_factory=dict)
     cases: dict[str, Case] = field(default_factory=dict)
     event_config: dict[str, Any] | None = None
-    # clientToken -> (request fingerprint, case id)
-    idempotency: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # clientToken -> id of the case it created (the request is kept as Case.request)
+    idempotency: dict[str, str] = field(default_factory=dict)
     # upper-cased reference number -> case id
     reference_numbers: dict[str, str] = field(default_factory=dict)
     # BatchCreateRelatedItem clientToken -> (request fingerprint, response)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import Any, NoReturn
 
 from casemock._errors import validation_error
 from casemock._settings import Settings
@@ -151,30 +151,53 @@ def check_fields(
     settings: Settings,
 ) -> dict[str, FieldValueUnion]:
     """Validate a CreateCase (``case`` None) or UpdateCase ``fields`` list; return the
-    values to write by field id, in request order (``emptyValue`` for a cleared field)."""
-    creating = case is None
-    ids = [item["id"] for item in fields]
+    values to write by field id, in request order (``emptyValue`` for a cleared field).
+
+    The ids are checked before any value: repeated ids, then unknown, deleted and
+    service-set ones, each refusal naming every offending id."""
+    known = domain.fields
+    stored = _NO_VALUES if case is None else case.values
+    read_only = _READ_ONLY_ON_CREATE if case is None else _READ_ONLY_ON_UPDATE
+    records: list[Field] = []
+    seen: set[str] = set()
+    for item in fields:
+        field_id = item["id"]
+        record = known.get(field_id)
+        if (
+            record is None
+            or field_id in seen
+            or field_id in read_only
+            or (record.deleted and field_id not in stored)
+        ):
+            _refuse_ids(domain, [item["id"] for item in fields], stored, read_only)
+        seen.add(field_id)
+        records.append(record)
+    return {
+        record.field_id: check_value(record, item["value"], stored.get(record.field_id), settings)
+        for item, record in zip(fields, records, strict=True)
+    }
+
+
+_NO_VALUES: dict[str, FieldValueUnion] = {}
+_READ_ONLY_ON_CREATE = system_fields.SERVICE_SET
+_READ_ONLY_ON_UPDATE = system_fields.SERVICE_SET | {"reference_number"}
+
+
+def _refuse_ids(
+    domain: Domain,
+    ids: list[str],
+    stored: Mapping[str, FieldValueUnion],
+    read_only: frozenset[str],
+) -> NoReturn:
+    """Refuse a request whose ids are not all unique, known, live (or already held) and
+    writable, naming the offending ids of the first kind of problem found."""
     _refuse(_repeated(ids), "appear more than once in the request")
     _refuse(
         [i for i in ids if i not in domain.fields], f"do not exist in domain {domain.domain_id}"
     )
-    stored = {} if case is None else case.values
-    _refuse(
-        [i for i in ids if domain.fields[i].deleted and (creating or i not in stored)],
-        "have been deleted",
-    )
-    read_only = [
-        i
-        for i in ids
-        if i in system_fields.SERVICE_SET or (not creating and i == "reference_number")
-    ]
-    _refuse(read_only, "are set by the service and cannot be written")
-    return {
-        item["id"]: check_value(
-            domain.fields[item["id"]], item["value"], stored.get(item["id"]), settings
-        )
-        for item in fields
-    }
+    _refuse([i for i in ids if domain.fields[i].deleted and i not in stored], "have been deleted")
+    _refuse([i for i in ids if i in read_only], "are set by the service and cannot be written")
+    raise AssertionError(f"no refusal for the field ids {ids}")  # unreachable
 
 
 def _repeated(ids: list[str]) -> list[str]:
