@@ -178,6 +178,7 @@ def test_client_without_credentials_region_or_config_files(tmp_path: Path) -> No
         "AWS_CONFIG_FILE": str(tmp_path / "missing-config"),
         "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "missing-credentials"),
         "AWS_EC2_METADATA_DISABLED": "true",
+        **{k: v for k, v in os.environ.items() if k == "PYTHONPATH"},
     }
     out = run_python(
         """

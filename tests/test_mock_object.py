@@ -5,8 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import os
+import re
+import subprocess
+import sys
 import unittest
 import uuid
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import boto3
@@ -402,3 +407,35 @@ def test_repr_says_whether_active_and_what_it_holds() -> None:
         make_client("eu-west-1").create_domain(name="d")
         text = repr(mock)
     assert "active" in text and "domains=1" in text and "111122223333" in text
+
+
+# -- the README's examples run as written ------------------------------------------------
+
+
+def test_readme_examples_run(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    blocks = [b for b in re.findall(r"```python\n(.*?)```", readme, re.S) if "mock_cases" in b]
+    assert len(blocks) >= 2
+    runner = (
+        "import sys\n"
+        "for source in sys.argv[1:]:\n"
+        "    namespace = {}\n"
+        "    exec(compile(source, 'README.md', 'exec'), namespace)\n"
+        "    for name, value in list(namespace.items()):\n"
+        "        if name.startswith('test_') and callable(value):\n"
+        "            value()\n"
+        "print('ok')\n"
+    )
+    env = {  # no region, credentials or config: the examples must not need them
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(tmp_path),
+        "AWS_CONFIG_FILE": str(tmp_path / "missing"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "missing"),
+        "AWS_EC2_METADATA_DISABLED": "true",
+        **{k: v for k, v in os.environ.items() if k == "PYTHONPATH"},
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", runner, *blocks], capture_output=True, text=True, env=env
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"
