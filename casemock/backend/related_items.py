@@ -23,6 +23,7 @@ from casemock.backend._context import Context
 from casemock.backend._pagination import page
 from casemock.backend._records import Case, Domain, RelatedItem
 from casemock.backend._registry import operation
+from casemock.backend.cases import refuse_merging
 
 UPDATABLE = ("Comment", "Custom")
 LIST_CASES_PAGE_SIZE = 10  # ListCasesForContact maxResults: 1-10
@@ -77,6 +78,7 @@ def add_item(
     now: datetime,
 ) -> RelatedItem:
     """Check and store one new related item, then record it (audit, event)."""
+    refuse_merging(domain, case)
     stored = content.build(domain, case, item_type, requested, now, ctx.settings)
     check_quotas(case, item_type, ctx.settings)
     item_id = ctx.new_id()
@@ -121,6 +123,7 @@ def create_related_item(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
 def update_related_item(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     domain = ctx.domain(params["domainId"])
     case = require_case(domain, params["caseId"])
+    refuse_merging(domain, case)
     item = require_item(case, params["relatedItemId"])
     if item.type not in UPDATABLE:
         raise validation_error(
@@ -162,6 +165,7 @@ def update_related_item(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
 def delete_related_item(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     domain = ctx.domain(params["domainId"])
     case = require_case(domain, params["caseId"])
+    refuse_merging(domain, case)
     item = require_item(case, params["relatedItemId"])
     if item.type == "File":
         raise validation_error(

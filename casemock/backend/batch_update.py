@@ -1,0 +1,178 @@
+"""BatchUpdateCase (newer models): the same field values written to up to 100 cases.
+
+The whole request is refused, and nothing is written, when the domain does not exist, a
+reference ID names no case, a case is named twice, nothing is to be updated, or a field
+identifier is unusable (unknown id or name, a name with ``|`` or ``,``, or ``title`` /
+``status`` / ``customer_id`` in ``fields``). Otherwise each case is updated on its own,
+exactly as UpdateCase would update it (``cases.plan_update`` / ``cases.apply_update``:
+same checks, audit history and case events); a case that UpdateCase would refuse is
+reported in ``failedCases`` with the batch error code and the others are still updated.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+from casemock import _model
+from casemock._access import check_case_access
+from casemock._errors import ServiceError, conflict, not_found, validation_error
+from casemock.backend._context import Context
+from casemock.backend._records import Domain
+from casemock.backend._registry import operation
+from casemock.backend.cases import apply_update, plan_update, refuse_merging
+
+NAME = "BatchUpdateCase"
+# Top-level request members and the system fields they write.
+TOP_LEVEL = {"title": "title", "status": "status", "customerId": "customer_id"}
+_NAME_FORBIDDEN = ("|", ",")
+# Service error code -> the errorCode of a failedCases entry.
+BATCH_CODES = {
+    "ValidationException": "VALIDATION_ERROR",
+    "ResourceNotFoundException": "CASE_NOT_FOUND",
+    "ConflictException": "CONFLICT",
+    "AccessDeniedException": "ACCESS_DENIED",
+    "ThrottlingException": "THROTTLED",
+    "ServiceQuotaExceededException": "SERVICE_QUOTA_EXCEEDED",
+}
+
+
+def _fingerprint(params: dict[str, Any]) -> str:
+    """What makes two requests with the same clientToken "the same"."""
+    body = {k: v for k, v in params.items() if k != "clientToken"}
+    return json.dumps(body, sort_keys=True, separators=(",", ":"))
+
+
+def _resolve_cases(domain: Domain, entries: list[dict[str, Any]]) -> list[str]:
+    """The case id of each entry. A reference ID (case-insensitive) that names no case,
+    or a case named twice, refuses the whole request."""
+    case_ids: list[str] = []
+    for entry in entries:
+        identifier: dict[str, Any] = entry["caseIdentifier"]
+        reference: str | None = identifier.get("referenceId")
+        if reference is None:
+            case_ids.append(identifier["caseId"])
+            continue
+        case_id = domain.reference_numbers.get(reference.upper())
+        if case_id is None:
+            raise not_found(
+                "Case",
+                reference,
+                f"No case with reference ID {reference} in domain {domain.domain_id}.",
+            )
+        case_ids.append(case_id)
+    repeated = sorted({i for i in case_ids if case_ids.count(i) > 1})
+    if repeated:
+        raise validation_error(f"The request names cases [{', '.join(repeated)}] more than once.")
+    return case_ids
+
+
+def _field_id(domain: Domain, identifier: dict[str, Any]) -> str:
+    """The field an entry of ``fields`` names (by id, or by the name of a live field)."""
+    field_id: str | None = identifier.get("id")
+    if field_id is not None:
+        if field_id not in domain.fields:
+            raise validation_error(
+                f"fields: field id {field_id} does not exist in domain {domain.domain_id}."
+            )
+        return field_id
+    name: str = identifier["name"]
+    if any(char in name for char in _NAME_FORBIDDEN):
+        raise validation_error(
+            f"fields: field name {name!r} contains '|' or ','; identify this field by its id."
+        )
+    for found in domain.fields.values():
+        if found.name == name and not found.deleted:
+            return found.field_id
+    raise validation_error(f"fields: no field named {name!r} in domain {domain.domain_id}.")
+
+
+def _update_fields(domain: Domain, params: dict[str, Any]) -> list[dict[str, Any]]:
+    """The request as an UpdateCase ``fields`` list (top-level members first)."""
+    fields = [
+        {"id": field_id, "value": {"stringValue": params[member]}}
+        for member, field_id in TOP_LEVEL.items()
+        if params.get(member) is not None
+    ]
+    entries: list[dict[str, Any]] = params["fields"]
+    if not fields and not entries:
+        raise validation_error(
+            "The request updates nothing: provide at least one entry in fields, or title, "
+            "status or customerId."
+        )
+    for entry in entries:
+        field_id = _field_id(domain, entry["fieldIdentifier"])
+        if field_id in TOP_LEVEL.values():
+            member = next(m for m, f in TOP_LEVEL.items() if f == field_id)
+            raise validation_error(
+                f"fields must not include {field_id}; set it with the top-level {member} parameter."
+            )
+        fields.append({"id": field_id, "value": entry["value"]})
+    return fields
+
+
+def _identifier(domain: Domain, case_id: str) -> dict[str, Any]:
+    """``caseIdentifier`` of a result entry: the case id, and the reference ID when the
+    case exists (BatchUpdateCase does not return ``referenceNumber``)."""
+    identifier: dict[str, Any] = {"caseId": case_id}
+    case = domain.cases.get(case_id)
+    reference = None if case is None else case.values.get("reference_number", {})
+    if reference and reference.get("stringValue"):
+        identifier["referenceId"] = reference["stringValue"]
+    return identifier
+
+
+def batch_update_case(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    domain = ctx.domain(params["domainId"])
+    token: str | None = params.get("clientToken") or None
+    fingerprint = _fingerprint(params)
+    if token is not None and token in domain.case_batches:
+        known_fingerprint, response = domain.case_batches[token]
+        if known_fingerprint != fingerprint:
+            raise conflict(
+                f"The clientToken {token} was already used for a different BatchUpdateCase request."
+            )
+        return copy.deepcopy(response)
+    case_ids = _resolve_cases(domain, params["cases"])
+    fields = _update_fields(domain, params)
+
+    performed_by = params.get("performedBy")
+    succeeded: list[dict[str, Any]] = []
+    failed: list[dict[str, Any]] = []
+    for case_id in case_ids:
+        identifier = _identifier(domain, case_id)
+        case = domain.cases.get(case_id)
+        if case is None:
+            failed.append(
+                {
+                    "caseIdentifier": identifier,
+                    "errorCode": "CASE_NOT_FOUND",
+                    "errorMessage": f"Case {case_id} not found in domain {domain.domain_id}.",
+                }
+            )
+            continue
+        try:
+            check_case_access(ctx, case)
+            refuse_merging(domain, case)
+            after, changed = plan_update(domain, case, fields, ctx.settings)
+        except ServiceError as error:  # this case only: report it and go on
+            failed.append(
+                {
+                    "caseIdentifier": identifier,
+                    "errorCode": BATCH_CODES.get(error.code, "INTERNAL_ERROR"),
+                    "errorMessage": error.message,
+                }
+            )
+            continue
+        if changed:
+            apply_update(ctx, domain, case, after, changed, performed_by)
+        succeeded.append({"caseIdentifier": identifier})
+    result = {"successfulCases": succeeded, "failedCases": failed}
+    if token is not None:
+        domain.case_batches[token] = (fingerprint, copy.deepcopy(result))
+    return result
+
+
+if _model.has_operation(NAME):
+    operation(NAME)(batch_update_case)
