@@ -6,6 +6,7 @@ import copy
 import functools
 import inspect
 import itertools
+import os
 import random
 import threading
 import unittest
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
 
 from casemock import _aio, _patch
 from casemock._access import AccessPolicy, Scope
-from casemock._errors import MockNotStartedError, ServiceError
+from casemock._errors import CasesMockError, MockNotStartedError, ServiceError
 from casemock._faults import UNSET, ErrorRule, Faults, LatencyRule, Unset
 from casemock._settings import Settings
 from casemock.backend._context import Context
@@ -26,6 +27,9 @@ from casemock.backend._records import RegionState
 if TYPE_CHECKING:
     from botocore.config import Config
     from types_boto3_connectcases import ConnectCasesClient as CasesClient
+
+    from casemock._snapshot import StateSource
+    from casemock._views import BackendView
 else:
     from botocore.client import BaseClient as CasesClient
 
@@ -33,6 +37,7 @@ _aio.register()  # aiobotocore clients too, when aiobotocore is installed
 
 DEFAULT_ACCOUNT_ID = "123456789012"
 DEFAULT_REGION = "us-east-1"
+_SYSTEM_RANDOM = random.SystemRandom()  # unseeded mocks; one instance, not one per character
 
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
@@ -71,6 +76,7 @@ class CasesMock:
         settings: Settings | None = None,
         strict: bool = True,
         seed: int | None = None,
+        state: StateSource | None = None,
     ) -> None:
         self.account_id = account_id
         self.region = region
@@ -86,6 +92,12 @@ class CasesMock:
         self._lock = threading.RLock()
         self._seq = itertools.count(1)
         self._random = random.Random(seed)
+        # A state document (or file) applied at every start(); see restore().
+        self._initial_state = state
+        if isinstance(state, Mapping):
+            from casemock._snapshot import check_header
+
+            check_header(state)
 
     def __repr__(self) -> str:
         state = "active" if self.active else "inactive"
@@ -106,6 +118,8 @@ class CasesMock:
         with self._lock:
             if self._depth == 0:
                 self._reset()
+                if self._initial_state is not None:
+                    self._apply_initial_state()
                 _patch.activate(self)
             self._depth += 1
         return self
@@ -219,6 +233,13 @@ class CasesMock:
         self._seq = itertools.count(1)
         self._random = random.Random(self.seed)
 
+    def _apply_initial_state(self) -> None:
+        from casemock import _snapshot
+
+        assert self._initial_state is not None
+        self._initial_state = _snapshot.read(self._initial_state)  # a file is read once
+        _snapshot.apply(self, self._initial_state)
+
     def _copy_states(self) -> dict[str, RegionState]:
         with self._lock:
             return copy_states(self._states)
@@ -250,7 +271,7 @@ class CasesMock:
 
     def random_choice(self, alphabet: str, length: int) -> str:
         if self.seed is None:
-            return "".join(random.SystemRandom().choice(alphabet) for _ in range(length))
+            return "".join(_SYSTEM_RANDOM.choices(alphabet, k=length))
         with self._lock:
             return "".join(self._random.choice(alphabet) for _ in range(length))
 
@@ -261,6 +282,50 @@ class CasesMock:
         return self.access.scope(access_key_id)
 
     # -- test-author helpers --------------------------------------------------------------
+
+    def backend(self, region: str | None = None, account_id: str | None = None) -> BackendView:
+        """Typed, read-only views of what is stored for ``region`` (default: the mock's):
+        domains with their fields, layouts, templates, case rules and cases, the case
+        events and tags. See docs/inspection.md."""
+        from casemock._views import BackendView
+
+        if account_id is not None and account_id != self.account_id:
+            raise CasesMockError(
+                f"This mock serves account {self.account_id!r} only, not {account_id!r}; "
+                f"create a mock with mock_cases(account_id={account_id!r}) for that account."
+            )
+        return BackendView(self, region or self.region)
+
+    def snapshot(self) -> dict[str, Any]:
+        """The whole state (every region) as a JSON-serialisable, versioned document for
+        :meth:`restore` or ``mock_cases(state=...)``. See docs/snapshots.md."""
+        from casemock import _snapshot
+
+        return _snapshot.snapshot(self)
+
+    def restore(self, state: StateSource) -> None:
+        """Replace the state with a document from :meth:`snapshot` (or a file written by
+        :meth:`save`): ids, ARNs, timestamps, audit history and tags come back exactly.
+        The call log and recorded events start empty. A document that cannot be read
+        raises SnapshotFormatError and leaves the state as it was."""
+        from casemock import _snapshot
+
+        _snapshot.restore(self, _snapshot.read(state))
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write :meth:`snapshot` to a JSON file (gzip-compressed if it ends in ``.gz``)."""
+        from casemock import _snapshot
+
+        _snapshot.write(self.snapshot(), path)
+
+    def load(self, path: str | os.PathLike[str]) -> None:
+        """:meth:`restore` the state saved in a file by :meth:`save`."""
+        self.restore(path)
+
+    def _repr_html_(self) -> str:
+        from casemock import _html
+
+        return _html.mock_html(self)
 
     def client(
         self,
@@ -403,6 +468,7 @@ def mock_cases(
     settings: Settings | None = ...,
     strict: bool = ...,
     seed: int | None = ...,
+    state: StateSource | None = ...,
 ) -> CasesMock: ...
 
 

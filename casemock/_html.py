@@ -1,0 +1,220 @@
+"""HTML tables for Jupyter (``_repr_html_``): the state of a mock at a glance.
+
+Every value is escaped; large collections show their most recent rows only.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from casemock._mock import CasesMock
+    from casemock._views import (
+        BackendView,
+        CaseRuleView,
+        CaseView,
+        DomainView,
+        FieldView,
+        LayoutView,
+        TemplateView,
+    )
+
+MAX_ROWS = 20
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return html.escape(value.strftime("%Y-%m-%d %H:%M:%S %Z").strip())
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_text(item) for item in value)
+    return html.escape(str(value))
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[Any]], caption: str = "") -> str:
+    """An HTML table; every header and cell is escaped."""
+    head = "".join(f"<th>{_text(h)}</th>" for h in headers)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{_text(cell)}</td>" for cell in row) + "</tr>" for row in rows
+    )
+    title = f'<caption style="text-align:left">{_text(caption)}</caption>' if caption else ""
+    return f"<table>{title}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _latest(records: Mapping[str, Any], noun: str) -> tuple[list[Any], str]:
+    """The last MAX_ROWS items of a mapping and a caption saying how many there are."""
+    keys = list(records)
+    shown = keys[-MAX_ROWS:]
+    caption = f"{len(keys)} {noun}"
+    if len(shown) < len(keys):
+        caption += f" (the {len(shown)} most recent shown)"
+    return [records[key] for key in shown], caption
+
+
+def domains_table(domains: Sequence[DomainView], caption: str = "") -> str:
+    rows = []
+    for view in domains:
+        record = view._record
+        custom = sum(1 for f in record.fields.values() if f.namespace == "Custom" and not f.deleted)
+        rows.append(
+            (
+                view.name,
+                view.domain_id,
+                view.status,
+                view.created_time,
+                custom,
+                sum(1 for t in record.templates.values() if not t.deleted),
+                sum(1 for layout in record.layouts.values() if not layout.deleted),
+                sum(1 for r in record.case_rules.values() if not r.deleted),
+                len(record.cases),
+            )
+        )
+    headers = (
+        "Name",
+        "Domain id",
+        "Status",
+        "Created",
+        "Custom fields",
+        "Templates",
+        "Layouts",
+        "Case rules",
+        "Cases",
+    )
+    return table(headers, rows, caption)
+
+
+def templates_table(domain: DomainView, templates: Sequence[TemplateView], caption: str) -> str:
+    record = domain._record
+
+    def name_of(field_id: str) -> str:
+        found = record.fields.get(field_id)
+        return found.name if found is not None else field_id
+
+    rows = [
+        (
+            t.name,
+            t.template_id,
+            t.status + (" (deleted)" if t.deleted else ""),
+            [name_of(i) for i in t.required_field_ids],
+            record.layouts[t.layout_id].name if t.layout_id in record.layouts else t.layout_id,
+            len(t.rules),
+        )
+        for t in templates
+    ]
+    headers = ("Name", "Template id", "Status", "Required fields", "Layout", "Rules")
+    return table(headers, rows, caption)
+
+
+def fields_table(fields: Sequence[FieldView], caption: str) -> str:
+    rows = [
+        (
+            f.name + (" (deleted)" if f.deleted else ""),
+            f.field_id,
+            f.type,
+            f.namespace,
+            [o.value + ("" if o.active else " (inactive)") for o in f.options.values()],
+        )
+        for f in fields
+    ]
+    return table(("Name", "Field id", "Type", "Namespace", "Options"), rows, caption)
+
+
+def cases_table(cases: Sequence[CaseView], caption: str) -> str:
+    def template_name(case: CaseView) -> str:
+        found = case._domain.templates.get(case.template_id)
+        return found.name if found is not None else case.template_id
+
+    rows = [
+        (
+            c.title,
+            c.status,
+            c.reference_number,
+            c.created,
+            c.case_id,
+            template_name(c),
+        )
+        for c in cases
+    ]
+    headers = ("Title", "Status", "Reference number", "Created", "Case id", "Template")
+    return table(headers, rows, caption)
+
+
+def _named_table(views: Sequence[LayoutView | CaseRuleView], id_header: str, caption: str) -> str:
+    rows = []
+    for view in views:
+        identifier = getattr(view, "layout_id", None) or getattr(view, "case_rule_id", "")
+        rows.append((view.name + (" (deleted)" if view.deleted else ""), identifier))
+    return table(("Name", id_header), rows, caption)
+
+
+def domain_html(domain: DomainView) -> str:
+    record = domain._record
+    custom = [domain.fields[i] for i, f in record.fields.items() if f.namespace == "Custom"]
+    cases, cases_caption = _latest(domain.cases, "cases")
+    parts = [
+        f"<div><strong>Domain {_text(domain.name)}</strong> "
+        f"<code>{_text(domain.domain_id)}</code></div>",
+        templates_table(
+            domain, list(domain.templates.values()), f"{len(record.templates)} templates"
+        ),
+        fields_table(custom, f"{len(custom)} custom fields"),
+        cases_table(cases, cases_caption),
+    ]
+    return "".join(parts)
+
+
+def backend_html(backend: BackendView) -> str:
+    domains = list(backend.domains.values())
+    parts = [
+        f"<div><strong>casemock</strong> account <code>{_text(backend.account_id)}</code>, "
+        f"region <code>{_text(backend.region)}</code></div>",
+        domains_table(domains, f"{len(domains)} domains"),
+    ]
+    parts.extend(domain_html(domain) for domain in domains)
+    return "".join(parts)
+
+
+def case_html(case: CaseView) -> str:
+    record = case._domain
+    rows = []
+    for field_id in case.values:
+        found = record.fields.get(field_id)
+        rows.append((found.name if found else field_id, field_id, case.value(field_id)))
+    caption = f"Case {case.case_id}"
+    return table(("Field", "Field id", "Value"), rows, caption) + table(
+        ("Tag", "Value"), case.tags.items(), f"{len(case.tags)} tags"
+    )
+
+
+def records_html(noun: str, records: Mapping[str, Any]) -> str:
+    """A table for one of a view's collections (domains, fields, templates, cases, ...)."""
+    from casemock._views import CaseRuleView, CaseView, DomainView, FieldView, TemplateView
+
+    items, caption = _latest(records, noun)
+    if not items:
+        return f"<p>0 {_text(noun)}</p>"
+    first = items[0]
+    if isinstance(first, DomainView):
+        return domains_table(items, caption)
+    if isinstance(first, CaseView):
+        return cases_table(items, caption)
+    if isinstance(first, FieldView):
+        return fields_table(items, caption)
+    if isinstance(first, TemplateView):
+        rows = [(t.name, t.template_id, t.status, len(t.required_field_ids)) for t in items]
+        return table(("Name", "Template id", "Status", "Required fields"), rows, caption)
+    header = "Case rule id" if isinstance(first, CaseRuleView) else "Layout id"
+    return _named_table(items, header, caption)
+
+
+def mock_html(mock: CasesMock) -> str:
+    state = "active" if mock.active else "inactive"
+    head = (
+        f"<div><strong>CasesMock</strong> ({state}), {len(mock.calls)} calls, "
+        f"{len(mock.events)} events</div>"
+    )
+    return head + backend_html(mock.backend())

@@ -1,0 +1,231 @@
+"""A JSON codec for the record dataclasses of ``backend/_records.py``, derived from their
+type hints, so attributes added to the records later are carried without changes here.
+
+``codec(hint)`` returns ``(dump, load)``: ``dump`` turns a value into JSON data (a new
+copy; datetimes as ISO-8601 strings; a datetime inside free-form ``Any`` data as
+``{"$datetime": "..."}``) and ``load`` builds a new value from JSON data, raising
+``LoadError`` with the path of what it could not read. Attributes named in ``DERIVED``
+are neither written nor read: they are rebuilt from the others.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import functools
+import types
+import typing
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, Union
+
+DERIVED = frozenset({"case_index"})
+_DATETIME_TAG = "$datetime"
+
+Dump = Callable[[Any], Any]
+Load = Callable[[Any], Any]
+Codec = tuple[Dump, Load]
+
+
+class LoadError(Exception):
+    """JSON data that does not describe a record; ``path`` says where."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path: list[str] = []
+
+    def at(self, key: Any) -> LoadError:
+        self.path.insert(0, str(key))
+        return self
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _dump_any(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _dump_any(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_dump_any(item) for item in value]
+    if isinstance(value, datetime):
+        return {_DATETIME_TAG: value.isoformat()}
+    return value
+
+
+def _load_any(value: Any) -> Any:
+    kind = type(value)
+    if kind is dict:
+        if len(value) == 1 and _DATETIME_TAG in value:
+            return load_datetime(value[_DATETIME_TAG])
+        return {key: _load_any(item) for key, item in value.items()}
+    if kind is list:
+        return [_load_any(item) for item in value]
+    return value
+
+
+def _dump_datetime(value: datetime) -> str:
+    return value.isoformat()
+
+
+def load_datetime(value: Any) -> datetime:
+    if not isinstance(value, str):
+        raise LoadError(f"expected an ISO-8601 timestamp string, got {value!r}")
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise LoadError(f"{value!r} is not an ISO-8601 timestamp") from None
+
+
+def primitive(expected: type) -> Load:
+    """A loader that accepts ``expected`` only (an int where a float is expected too)."""
+
+    def load(value: Any) -> Any:
+        if type(value) is expected:
+            return value
+        if expected is float and type(value) is int:
+            return float(value)
+        raise LoadError(f"expected {expected.__name__}, got {value!r}")
+
+    return load
+
+
+def _locate(error: LoadError, items: Any, load_item: Load) -> LoadError:
+    """Add to ``error`` the key of the first item that does not load (error path only)."""
+    for key, item in items:
+        try:
+            load_item(item)
+        except LoadError:
+            return error.at(key)
+    return error
+
+
+def _dict_codec(value_codec: Codec) -> Codec:
+    dump_value, load_value = value_codec
+
+    def dump(value: dict[str, Any]) -> dict[str, Any]:
+        return {key: dump_value(item) for key, item in value.items()}
+
+    def load(value: Any) -> dict[str, Any]:
+        if type(value) is not dict:
+            raise LoadError(f"expected an object, got {type(value).__name__}")
+        try:
+            return {key: load_value(item) for key, item in value.items()}
+        except LoadError as error:
+            raise _locate(error, value.items(), load_value) from None
+
+    return dump, load
+
+
+def _sequence_codec(item_codec: Codec, build: type) -> Codec:
+    dump_item, load_item = item_codec
+    unordered = build in (set, frozenset)
+
+    def dump(value: Any) -> list[Any]:
+        items = [dump_item(item) for item in value]
+        if unordered:
+            with contextlib.suppress(TypeError):
+                items.sort()
+        return items
+
+    def load(value: Any) -> Any:
+        if type(value) is not list:
+            raise LoadError(f"expected an array, got {type(value).__name__}")
+        try:
+            items = [load_item(item) for item in value]
+        except LoadError as error:
+            raise _locate(error, enumerate(value), load_item) from None
+        return items if build is list else build(items)
+
+    return dump, load
+
+
+def _tuple_codec(item_codecs: list[Codec]) -> Codec:
+    def dump(value: tuple[Any, ...]) -> list[Any]:
+        return [codec[0](item) for codec, item in zip(item_codecs, value, strict=True)]
+
+    def load(value: Any) -> tuple[Any, ...]:
+        if type(value) is not list or len(value) != len(item_codecs):
+            raise LoadError(f"expected an array of {len(item_codecs)} items, got {value!r}")
+        return tuple(codec[1](item) for codec, item in zip(item_codecs, value, strict=True))
+
+    return dump, load
+
+
+def _optional(inner: Codec) -> Codec:
+    dump, load = inner
+    return (lambda v: None if v is None else dump(v)), (lambda v: None if v is None else load(v))
+
+
+@functools.cache
+def codec(hint: Any) -> Codec:
+    """(dump, load) for a type hint of the records."""
+    if hint is Any:
+        return _dump_any, _load_any
+    if hint in (str, int, float, bool):
+        return _same, primitive(hint)
+    if hint is datetime:
+        return _dump_datetime, load_datetime
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        return _dataclass_codec(hint)
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (Union, types.UnionType):
+        rest = [arg for arg in args if arg is not type(None)]
+        if len(rest) == 1:
+            inner = codec(rest[0])
+            return _optional(inner) if len(args) == 2 else inner
+        return _dump_any, _load_any
+    if origin is dict and args[0] is str:
+        return _dict_codec(codec(args[1]))
+    if origin in (list, set, frozenset):
+        return _sequence_codec(codec(args[0]), origin)
+    if origin is tuple:
+        if len(args) == 2 and args[1] is Ellipsis:
+            return _sequence_codec(codec(args[0]), tuple)
+        return _tuple_codec([codec(arg) for arg in args])
+    raise TypeError(
+        f"casemock cannot snapshot values of type {hint!r}; a record attribute of this type "
+        "needs a codec in casemock/_record_codec.py (or belongs in DERIVED if it is rebuilt)."
+    )
+
+
+def _dataclass_codec(cls: type) -> Codec:
+    hints = typing.get_type_hints(cls)
+    fields = [f for f in dataclasses.fields(cls) if f.init and f.name not in DERIVED]
+    members = [(f.name, *codec(hints[f.name])) for f in fields]
+    names = frozenset(f.name for f in fields)
+    required = frozenset(
+        f.name
+        for f in fields
+        if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+    )
+
+    def dump(record: Any) -> dict[str, Any]:
+        return {name: dump_member(getattr(record, name)) for name, dump_member, _ in members}
+
+    def load(data: Any) -> Any:
+        if type(data) is not dict:
+            raise LoadError(f"expected an object for a {cls.__name__}, got {data!r}")
+        try:
+            values = {
+                name: load_member(data[name]) for name, _, load_member in members if name in data
+            }
+        except LoadError as error:
+            pairs = [(name, data[name]) for name, _, _ in members if name in data]
+            loaders = dict((name, load_member) for name, _, load_member in members)
+            for name, item in pairs:
+                try:
+                    loaders[name](item)
+                except LoadError:
+                    raise error.at(name) from None
+            raise
+        if len(values) != len(data) or not required.issubset(values):
+            unknown = sorted(set(data) - names)
+            missing = sorted(required - set(values))
+            raise LoadError(
+                f"a {cls.__name__} with unknown members {unknown} or missing members {missing}"
+            )
+        return cls(**values)
+
+    return dump, load

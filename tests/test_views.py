@@ -1,0 +1,273 @@
+"""State inspection: m.backend() shows what boto3 calls stored, read-only."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from casemock import CasesMock, CasesMockError, mock_cases
+from casemock._views import FrozenMap
+from tests.conftest import REGION
+
+if TYPE_CHECKING:
+    from types_boto3_connectcases import ConnectCasesClient
+else:
+    ConnectCasesClient = Any
+
+USER = "arn:aws:connect:us-east-1:123456789012:instance/i-1/user/u-1"
+
+
+def text(value: str) -> Any:
+    return {"stringValue": value}
+
+
+def build(client: ConnectCasesClient) -> dict[str, str]:
+    """A domain with a custom field of each kind used here, a layout, a rule, a template,
+    a tagged case with a comment; returns the ids."""
+    domain_id = client.create_domain(name="support")["domainId"]
+    priority = client.create_field(domainId=domain_id, name="Priority", type="SingleSelect")
+    amount = client.create_field(domainId=domain_id, name="Amount", type="Number")
+    due = client.create_field(domainId=domain_id, name="Due", type="DateTime")
+    client.batch_put_field_options(
+        domainId=domain_id,
+        fieldId=priority["fieldId"],
+        options=[
+            {"name": "High", "value": "high", "active": True},
+            {"name": "Low", "value": "low", "active": False},
+        ],
+    )
+    layout_id = client.create_layout(
+        domainId=domain_id,
+        name="Main",
+        content={
+            "basic": {
+                "topPanel": {
+                    "sections": [
+                        {"fieldGroup": {"name": "Top", "fields": [{"id": priority["fieldId"]}]}}
+                    ]
+                }
+            }
+        },
+    )["layoutId"]
+    rule_id = client.create_case_rule(
+        domainId=domain_id,
+        name="amount needed",
+        rule={"required": {"defaultValue": False, "conditions": []}},
+    )["caseRuleId"]
+    template_id = client.create_template(
+        domainId=domain_id,
+        name="Default",
+        layoutConfiguration={"defaultLayout": layout_id},
+        requiredFields=[{"fieldId": priority["fieldId"]}],
+        rules=[{"caseRuleId": rule_id, "fieldId": amount["fieldId"]}],
+    )["templateId"]
+    case_id = client.create_case(
+        domainId=domain_id,
+        templateId=template_id,
+        fields=[
+            {"id": "title", "value": text("Printer on fire")},
+            {"id": priority["fieldId"], "value": text("high")},
+            {"id": amount["fieldId"], "value": {"doubleValue": 12.5}},
+            {"id": due["fieldId"], "value": text("2024-05-01T12:00:00.000Z")},
+        ],
+        performedBy={"userArn": USER},
+        tags={"team": "blue"},
+    )["caseId"]
+    item_id = client.create_related_item(
+        domainId=domain_id,
+        caseId=case_id,
+        type="Comment",
+        content={"comment": {"body": "Called back", "contentType": "Text/Plain"}},
+    )["relatedItemId"]
+    return {
+        "domain": domain_id,
+        "priority": priority["fieldId"],
+        "amount": amount["fieldId"],
+        "due": due["fieldId"],
+        "layout": layout_id,
+        "rule": rule_id,
+        "template": template_id,
+        "case": case_id,
+        "item": item_id,
+    }
+
+
+def test_backend_shows_configuration(mock: CasesMock, client: ConnectCasesClient) -> None:
+    ids = build(client)
+    domain = mock.backend().domains[ids["domain"]]
+    assert domain.name == "support"
+    assert mock.backend().domain("support").domain_id == ids["domain"]
+    priority = domain.field("Priority")
+    assert priority.field_id == ids["priority"]
+    assert priority.type == "SingleSelect"
+    assert priority.namespace == "Custom"
+    assert [(o.value, o.name, o.active) for o in priority.options.values()] == [
+        ("high", "High", True),
+        ("low", "Low", False),
+    ]
+    assert domain.fields["status"].namespace == "System"
+    assert domain.layout("Main").content["basic"]["topPanel"]["sections"][0]["fieldGroup"][
+        "fields"
+    ] == ({"id": ids["priority"]},)
+    template = domain.template("Default")
+    assert template.layout_id == ids["layout"]
+    assert template.required_field_ids == (ids["priority"],)
+    assert template.rules == ({"caseRuleId": ids["rule"], "fieldId": ids["amount"]},)
+    rule = domain.case_rule("amount needed")
+    assert rule.kind == "required"
+    assert rule.case_rule_id == ids["rule"]
+
+
+def test_backend_shows_cases_with_plain_values(mock: CasesMock, client: ConnectCasesClient) -> None:
+    ids = build(client)
+    case = mock.backend().domains[ids["domain"]].cases[ids["case"]]
+    assert case.template_id == ids["template"]
+    assert case.title == "Printer on fire"
+    assert case.status == "open"
+    assert case.value("Priority") == "high"
+    assert case.value(ids["priority"]) == "high"
+    assert case.value("Amount") == 12.5
+    assert case.value("Due") == datetime(2024, 5, 1, 12, tzinfo=timezone.utc)
+    assert case.value("created_by") == USER
+    assert case.value("summary") is None
+    assert case.value("summary", default="none") == "none"
+    assert isinstance(case.created, datetime)
+    assert case.values["title"] == {"stringValue": "Printer on fire"}
+    reference = case.reference_number
+    assert reference is not None
+    domain = mock.backend().domains[ids["domain"]]
+    assert domain.case_by_reference(reference.lower()).case_id == ids["case"]
+    with pytest.raises(KeyError, match="no field"):
+        case.value("No such field")
+
+
+def test_backend_shows_related_items_audit_and_tags(
+    mock: CasesMock, client: ConnectCasesClient
+) -> None:
+    ids = build(client)
+    case = mock.backend().domains[ids["domain"]].cases[ids["case"]]
+    assert case.tags == {"team": "blue"}
+    item = case.related_items[ids["item"]]
+    assert item.type == "Comment"
+    assert item.content["comment"]["body"] == "Called back"
+    assert [event.type for event in case.audit] == ["Case.Created", "RelatedItem.Created"]
+    created = case.audit[0]
+    assert created.performed_by["user"] == {"userArn": USER}
+    assert {"eventFieldId": "title", "newValue": text("Printer on fire")} in created.fields
+    client.tag_resource(arn=mock.backend().domains[ids["domain"]].arn, tags={"env": "test"})
+    tags = mock.backend().tags
+    assert tags[case.arn] == {"team": "blue"}
+    assert tags[mock.backend().domains[ids["domain"]].arn] == {"env": "test"}
+
+
+def test_backend_shows_case_events_of_its_region(
+    mock: CasesMock, client: ConnectCasesClient
+) -> None:
+    ids = build(client)
+    client.put_case_event_configuration(domainId=ids["domain"], eventBridge={"enabled": True})
+    client.update_case(
+        domainId=ids["domain"], caseId=ids["case"], fields=[{"id": "title", "value": text("x")}]
+    )
+    events = mock.backend().events
+    assert [event["detail"]["eventType"] for event in events] == ["CASE.UPDATED"]
+    assert events[0]["region"] == REGION
+    assert mock.backend("eu-west-2").events == ()
+
+
+def test_collections_are_live_and_record_views_are_copies(
+    mock: CasesMock, client: ConnectCasesClient
+) -> None:
+    ids = build(client)
+    domain = mock.backend().domains[ids["domain"]]
+    before = domain.cases[ids["case"]]
+    client.update_case(
+        domainId=ids["domain"], caseId=ids["case"], fields=[{"id": "title", "value": text("New")}]
+    )
+    assert before.title == "Printer on fire"
+    assert domain.cases[ids["case"]].title == "New"
+    second = client.create_case(
+        domainId=ids["domain"],
+        templateId=ids["template"],
+        fields=[
+            {"id": "title", "value": text("b")},
+            {"id": ids["priority"], "value": text("high")},
+        ],
+    )["caseId"]
+    assert list(domain.cases) == [ids["case"], second]
+    assert len(domain.cases) == 2
+
+
+def test_views_cannot_change_the_store(mock: CasesMock, client: ConnectCasesClient) -> None:
+    ids = build(client)
+    domain = mock.backend().domains[ids["domain"]]
+    case = domain.cases[ids["case"]]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        case.template_id = "other"  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        domain.name = "renamed"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        case.values["title"]["stringValue"] = "changed"  # type: ignore[index]
+    with pytest.raises(TypeError):
+        case.tags["team"] = "red"  # type: ignore[index]
+    with pytest.raises(TypeError):
+        domain.cases[ids["case"]] = case  # type: ignore[index]
+    with pytest.raises(TypeError):
+        del domain.cases[ids["case"]]  # type: ignore[attr-defined]
+    with pytest.raises(TypeError):
+        domain.field("Priority").options["new"] = domain.field("Priority").options["high"]  # type: ignore[index]
+    with pytest.raises(AttributeError):
+        case.audit.append(case.audit[0])  # type: ignore[attr-defined]
+    answer = client.get_case(domainId=ids["domain"], caseId=ids["case"], fields=[{"id": "title"}])
+    assert answer["fields"] == [{"id": "title", "value": text("Printer on fire")}]
+    assert answer["tags"] == {"team": "blue"}
+    assert len(mock.backend().domains[ids["domain"]].cases) == 1
+
+
+def test_frozen_map_compares_like_a_dict() -> None:
+    frozen = FrozenMap({"a": 1})
+    assert frozen == {"a": 1}
+    assert frozen != {"a": 2}
+    assert repr(frozen) == "{'a': 1}"
+
+
+def test_backend_of_another_region_and_account(mock: CasesMock) -> None:
+    other = mock.client(region="eu-west-2")
+    other.create_domain(name="london")
+    assert [d.name for d in mock.backend("eu-west-2").domains.values()] == ["london"]
+    assert len(mock.backend().domains) == 0
+    assert mock.backend(account_id=mock.account_id).region == REGION
+    with pytest.raises(CasesMockError, match="account"):
+        mock.backend(account_id="999999999999")
+
+
+def test_lookup_by_unknown_name_lists_the_known_ones(
+    mock: CasesMock, client: ConnectCasesClient
+) -> None:
+    build(client)
+    with pytest.raises(KeyError, match="'support'"):
+        mock.backend().domain("nope")
+    with pytest.raises(KeyError, match="no case with reference number"):
+        mock.backend().domain("support").case_by_reference("NOPE")
+
+
+def test_backend_can_be_read_after_the_mock_stopped() -> None:
+    with mock_cases() as m:
+        m.client().create_domain(name="kept")
+    assert [d.name for d in m.backend().domains.values()] == ["kept"]
+
+
+def test_reprs_are_readable(mock: CasesMock, client: ConnectCasesClient) -> None:
+    ids = build(client)
+    text_repr = repr(mock.backend())
+    assert "1 domain" in text_repr
+    assert "'support'" in text_repr
+    assert "1 case" in text_repr
+    domain = mock.backend().domains[ids["domain"]]
+    assert "cases=<1 cases>" in repr(domain)
+    assert repr(domain.cases[ids["case"]]).startswith(
+        f"CaseView(case_id={ids['case']!r}, title='Printer on fire', status='open'"
+    )
+    assert "active" in repr(mock)
