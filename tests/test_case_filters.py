@@ -16,7 +16,7 @@ from casemock._errors import ServiceError
 from casemock.backend._case_index import CaseIndex, parse_instant
 from casemock.backend._context import Context, Runtime
 from casemock.backend._records import Case, Domain, Field, RegionState
-from casemock.backend.case_filters import MAX_DEPTH, compile_filter
+from casemock.backend.case_filters import MAX_DEPTH, compile_filter, compile_search_term
 from casemock.backend.search import find_cases, search_cases
 
 NOW = datetime(2025, 1, 1, tzinfo=timezone.utc)
@@ -200,25 +200,33 @@ def indexed(domain: Domain, stored: list[Case]) -> Domain:
 # -- properties ----------------------------------------------------------------------------
 
 
-@settings(max_examples=300, deadline=None)
-@given(stored=case_lists(), case_filter=filters())
+TERMS = ["", " ", "a", "B", "ä", "user/y", "T10", "+02:00", "1.0", "open"]
+
+
+@settings(max_examples=250, deadline=None)
+@given(stored=case_lists(), case_filter=filters(), term=st.sampled_from(TERMS))
 def test_compiled_filter_agrees_with_reference(
-    stored: list[Case], case_filter: dict[str, Any]
+    stored: list[Case], case_filter: dict[str, Any], term: str
 ) -> None:
     assume(depth(case_filter) <= MAX_DEPTH)
     domain = indexed(make_domain(), stored)
     expected = {c.case_id for c in stored if reference_matches(domain, c, case_filter)}
-    found = {c.case_id for c in find_cases(domain, {"filter": case_filter})}
-    assert found == expected
     compiled = compile_filter(domain, case_filter)
-    if compiled.candidates is not None:  # an index plan names a superset of the matches
+    assert {c.case_id for c in stored if compiled.matches(c)} == expected
+    if compiled.candidates is not None:  # a plan names a superset of the matches
         assert set(compiled.candidates()) >= expected
+        if compiled.exact:
+            assert set(compiled.candidates()) == expected
+    assert {c.case_id for c in find_cases(domain, {"filter": case_filter})} == expected
+    with_term = {c for c in expected if reference_term(domain.cases[c], term)}
+    found = find_cases(domain, {"filter": case_filter, "searchTerm": term})
+    assert {c.case_id for c in found} == with_term
 
 
 @settings(max_examples=200, deadline=None)
 @given(
     stored=case_lists(),
-    term=st.sampled_from(["", " ", "a", "B", "ä", "user/y", "T10", "+02:00", "1.0", "open"]),
+    term=st.sampled_from(TERMS),
 )
 def test_search_term_agrees_with_reference(stored: list[Case], term: str) -> None:
     domain = indexed(make_domain(), stored)
@@ -371,7 +379,26 @@ RED = {"tag": {"equalTo": {"key": "team", "value": "red"}}}
     ],
 )
 def test_selective_filters_use_the_index(case_filter: dict[str, Any], planned: bool) -> None:
-    assert (compile_filter(make_domain(), case_filter).candidates is not None) is planned
+    compiled = compile_filter(make_domain(), case_filter)
+    assert (compiled.candidates is not None and compiled.indexed) is planned
+
+
+def test_contains_and_search_term_scan_the_prepared_texts() -> None:
+    domain = make_domain()
+    stored = [
+        Case(i, f"c{i}", "arn", "t", {"text": {"stringValue": w}}) for i, w in enumerate(WORDS)
+    ]
+    indexed(domain, stored)
+    contains = compile_filter(domain, HAS_A)
+    assert contains.candidates is not None and not contains.indexed
+    term = compile_search_term(domain.case_index, "A")
+    assert term.candidates is not None and not term.indexed
+    with_a = {c.case_id for c in stored if "a" in c.values["text"]["stringValue"].casefold()}
+    assert set(contains.candidates()) == set(term.candidates()) == with_a
+    # with an index lookup in the same andAll, the lookup names the candidates
+    both = compile_filter(domain, {"andAll": [HAS_A, TEXT_A]})
+    assert both.candidates is not None and both.indexed
+    assert set(both.candidates()) == {"c1"}
 
 
 def test_equal_to_candidates_come_from_the_index_only() -> None:

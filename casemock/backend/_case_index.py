@@ -99,7 +99,7 @@ def value_key(value: dict[str, Any]) -> tuple[str, Any] | None:
     return None
 
 
-@dataclass
+@dataclass(slots=True)
 class _Entry:
     """What was indexed for one case (so remove() does not depend on the case's state)."""
 
@@ -113,7 +113,7 @@ class CaseIndex:
     by_value: dict[ValueKey, str | set[str]] = field(default_factory=dict)
     # (tag key, tag value) -> case id(s)
     by_tag: dict[TagKey, str | set[str]] = field(default_factory=dict)
-    # case id -> field id -> microseconds since the epoch, for values that read as date-times
+    # field id -> case id -> microseconds since the epoch, for values that read as date-times
     instants: dict[str, dict[str, int]] = field(default_factory=dict)
     # case id -> casefolded string values joined by SEPARATOR (what searchTerm scans)
     texts: dict[str, str] = field(default_factory=dict)
@@ -125,7 +125,6 @@ class CaseIndex:
         if case_id in self.entries:
             self.remove(case)
         keys: list[ValueKey] = []
-        instants: dict[str, int] = {}
         texts: list[str] = []
         for field_id, value in case.values.items():
             key = value_key(value)
@@ -133,7 +132,7 @@ class CaseIndex:
                 continue
             keys.append((field_id, key[0], key[1]))
             if key[0] == "t":
-                instants[field_id] = key[1]
+                self.instants.setdefault(field_id, {})[case_id] = key[1]
             text = text_of(value)
             if text is not None:
                 texts.append(text.casefold())
@@ -142,8 +141,6 @@ class CaseIndex:
             _put(self.by_value, value_entry, case_id)
         for tag in tags:
             _put(self.by_tag, tag, case_id)
-        if instants:
-            self.instants[case_id] = instants
         self.texts[case_id] = SEPARATOR.join(texts)
         self.entries[case_id] = _Entry(tuple(keys), tags)
 
@@ -155,9 +152,13 @@ class CaseIndex:
             return
         for key in entry.keys:
             _discard(self.by_value, key, case_id)
+            if key[1] == "t":
+                by_case = self.instants[key[0]]
+                del by_case[case_id]
+                if not by_case:
+                    del self.instants[key[0]]
         for tag in entry.tags:
             _discard(self.by_tag, tag, case_id)
-        self.instants.pop(case_id, None)
         self.texts.pop(case_id, None)
 
     def rebuild(self, cases: Iterable[Case]) -> None:
@@ -180,8 +181,7 @@ class CaseIndex:
 
     def instant(self, case_id: str, field_id: str) -> int | None:
         """The instant of the case's value for ``field_id`` if it reads as a date-time."""
-        found = self.instants.get(case_id)
-        return None if found is None else found.get(field_id)
+        return self.instants.get(field_id, {}).get(case_id)
 
     def text(self, case_id: str) -> str:
         return self.texts.get(case_id, "")

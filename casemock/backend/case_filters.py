@@ -71,8 +71,18 @@ _VALUE_MEMBERS = ("stringValue", "doubleValue", "booleanValue", "emptyValue", "u
 @dataclass(frozen=True)
 class CompiledFilter:
     matches: Predicate
-    # Ids of a superset of the matching cases from the index, or None: scan every case.
+    # Ids of a superset of the matching cases, or None: every case is a candidate.
     candidates: Plan | None = None
+    # True: the candidates come from an index lookup (cheap); False: from one scan of the
+    # prepared texts of every case (cheaper than the predicate, still linear).
+    indexed: bool = True
+    exact: bool = False  # the candidates are exactly the matching cases
+    check: Predicate | None = None  # what candidates must pass, when less than ``matches``
+
+    @property
+    def residual(self) -> Predicate | None:
+        """What the candidates must still pass; None when they are the matches."""
+        return None if self.exact else (self.check or self.matches)
 
 
 def _always(case: Case) -> bool:
@@ -89,12 +99,12 @@ def compile_filter(domain: Domain, case_filter: dict[str, Any] | None) -> Compil
     return _compile(domain, domain.case_index, case_filter, "filter", 1)
 
 
-def compile_search_term(index: CaseIndex, search_term: str | None) -> Predicate | None:
-    """A case-insensitive substring match over the case's string values, or None when
-    the term is empty (after trimming surrounding whitespace)."""
+def compile_search_term(index: CaseIndex, search_term: str | None) -> CompiledFilter:
+    """A case-insensitive substring match over the case's string values (no constraint
+    when the term is empty after trimming surrounding whitespace)."""
     term = (search_term or "").strip().casefold()
     if not term:
-        return None
+        return MATCH_ALL
     texts = index.texts
     if SEPARATOR in term:  # the joined text could match across two values: check each
 
@@ -105,12 +115,76 @@ def compile_search_term(index: CaseIndex, search_term: str | None) -> Predicate 
                 if (text := text_of(value)) is not None
             )
 
-        return each_value
+        return CompiledFilter(each_value, _text_scan(index, term), indexed=False)
 
     def joined(case: Case) -> bool:
         return term in texts.get(case.case_id, "")
 
-    return joined
+    return CompiledFilter(joined, _text_scan(index, term), indexed=False, exact=True)
+
+
+def all_of(filters: list[CompiledFilter]) -> CompiledFilter:
+    """Cases matching every filter; the cheapest candidate plan of the filters."""
+    useful = [f for f in filters if f is not MATCH_ALL]
+    if not useful:
+        return MATCH_ALL
+    if len(useful) == 1:
+        return useful[0]
+    matches = _conjunction([f.matches for f in useful])
+    used = [f for f in useful if f.candidates is not None and f.indexed]
+    if not used:  # no index lookup: one text scan, preferably an exact one
+        scans = sorted((f for f in useful if f.candidates is not None), key=lambda f: not f.exact)
+        used = scans[:1]
+    if not used:
+        return CompiledFilter(matches)
+    plans = [f.candidates for f in used if f.candidates is not None]
+    left = [r for f in used if (r := f.residual) is not None]
+    left += [f.matches for f in useful if not any(f is u for u in used)]
+    return CompiledFilter(
+        matches,
+        plans[0] if len(plans) == 1 else _intersection(plans),
+        indexed=used[0].indexed,
+        exact=not left,
+        check=_conjunction(left) if left else None,
+    )
+
+
+def _text_scan(index: CaseIndex, needle: str) -> Plan:
+    """The cases whose joined text contains ``needle``: a superset of the cases with a
+    value containing it (the joined text holds every value)."""
+    texts = index.texts
+    return lambda: [case_id for case_id, text in texts.items() if needle in text]
+
+
+def _conjunction(predicates: list[Predicate]) -> Predicate:
+    if len(predicates) == 1:
+        return predicates[0]
+    if len(predicates) == 2:
+        first, second = predicates
+        return lambda case: first(case) and second(case)
+
+    def every(case: Case) -> bool:
+        for predicate in predicates:  # noqa: SIM110 (no generator per case: faster)
+            if not predicate(case):
+                return False
+        return True
+
+    return every
+
+
+def _intersection(plans: list[Plan]) -> Plan:
+    def intersect() -> Collection[str]:
+        found = sorted((plan() for plan in plans), key=len)
+        if len(found) == 1:
+            return found[0]
+        result = set(found[0])
+        for other in found[1:]:
+            if not result:
+                break
+            result.intersection_update(other)
+        return result
+
+    return intersect
 
 
 def _compile(
@@ -134,7 +208,7 @@ def _compile(
         def tagged(case: Case) -> bool:
             return case.tags.get(key) == value
 
-        return CompiledFilter(tagged, lambda: index.cases_with_tag(key, value))
+        return CompiledFilter(tagged, lambda: index.cases_with_tag(key, value), exact=True)
     if kind == "not":
         inner = _compile(domain, index, body, f"{path}.not", depth + 1).matches
 
@@ -161,46 +235,36 @@ def _member(union: dict[str, Any], names: tuple[str, ...], path: str) -> tuple[s
 
 
 def _and(children: list[CompiledFilter]) -> CompiledFilter:
-    predicates = [child.matches for child in children]
-
-    def all_match(case: Case) -> bool:
-        return all(predicate(case) for predicate in predicates)
-
-    plans = [child.candidates for child in children if child.candidates is not None]
-    if not plans:
-        return CompiledFilter(all_match)
-
-    def intersect() -> Collection[str]:
-        found = sorted((plan() for plan in plans), key=len)
-        if len(found) == 1:
-            return found[0]
-        result = set(found[0])
-        for other in found[1:]:
-            if not result:
-                break
-            result.intersection_update(other)
-        return result
-
-    return CompiledFilter(all_match, intersect)
+    if not children:
+        return MATCH_ALL
+    return all_of(children)
 
 
 def _or(children: list[CompiledFilter]) -> CompiledFilter:
     predicates = [child.matches for child in children]
 
     def any_match(case: Case) -> bool:
-        return any(predicate(case) for predicate in predicates)
+        for predicate in predicates:  # noqa: SIM110 (no generator per case: faster)
+            if predicate(case):
+                return True
+        return False
 
-    plans = [child.candidates for child in children]
-    if not plans or any(plan is None for plan in plans):
+    plans = [child.candidates for child in children if child.candidates is not None]
+    if not plans or len(plans) < len(children):
         return CompiledFilter(any_match)
 
     def union() -> Collection[str]:
         result: set[str] = set()
         for plan in plans:
-            result.update(plan())  # type: ignore[misc]
+            result.update(plan())
         return result
 
-    return CompiledFilter(any_match, union)
+    return CompiledFilter(
+        any_match,
+        union,
+        indexed=all(c.indexed for c in children),
+        exact=all(c.exact for c in children),
+    )
 
 
 def _field(domain: Domain, index: CaseIndex, body: dict[str, Any], path: str) -> CompiledFilter:
@@ -241,12 +305,16 @@ def _field(domain: Domain, index: CaseIndex, body: dict[str, Any], path: str) ->
     elif found.type == "Boolean":
         matches = _boolean(field_id, given)
     elif op == "contains":
-        matches = _contains(index, field_id, given)
+        return CompiledFilter(
+            _contains(index, field_id, given), _text_scan(index, given.casefold()), indexed=False
+        )
     else:
         matches = _text(field_id, op, given)
     if op != "equalTo":
         return CompiledFilter(matches)
-    return CompiledFilter(matches, lambda: index.cases_with_value(field_id, value))
+    # The index keys date-time-like strings by instant: exact for DateTime fields only.
+    exact = found.type == "DateTime" or not isinstance(given, str) or parse_instant(given) is None
+    return CompiledFilter(matches, lambda: index.cases_with_value(field_id, value), exact=exact)
 
 
 def _unset(field_id: str) -> Predicate:
@@ -315,13 +383,10 @@ def _boolean(field_id: str, given: bool) -> Predicate:
 
 def _instant(index: CaseIndex, field_id: str, op: str, bound: int) -> Predicate:
     compare = _RANGE.get(op, operator.eq)
-    instants = index.instants
+    by_case = index.instants.get(field_id, {})  # a filter lives for one request
 
     def instant_matches(case: Case) -> bool:
-        found = instants.get(case.case_id)
-        if found is None:
-            return False
-        instant = found.get(field_id)
+        instant = by_case.get(case.case_id)
         return instant is not None and bool(compare(instant, bound))
 
     return instant_matches

@@ -30,7 +30,13 @@ from casemock._errors import validation_error
 from casemock.backend._context import Context
 from casemock.backend._pagination import decode_token, encode_token
 from casemock.backend._registry import operation
-from casemock.backend.case_filters import compile_filter, compile_search_term
+from casemock.backend.case_filters import (
+    MATCH_ALL,
+    CompiledFilter,
+    all_of,
+    compile_filter,
+    compile_search_term,
+)
 
 if TYPE_CHECKING:
     from casemock.backend._case_index import CaseIndex
@@ -120,11 +126,10 @@ class _Order:
 def _extract(index: CaseIndex, field_id: str, kind: str, descending: bool) -> Extract:
     sign = -1 if descending else 1
     if kind == "DateTime":
-        instants = index.instants
+        by_case = index.instants.get(field_id, {})  # read-only within one request
 
         def instant(case: Case) -> Any:
-            found = instants.get(case.case_id)
-            value = None if found is None else found.get(field_id)
+            value = by_case.get(case.case_id)
             return None if value is None else sign * value
 
         return instant
@@ -179,17 +184,22 @@ def find_cases(
 ) -> list[Case]:
     """Every case of ``domain`` the request's filter and searchTerm select (and, with
     ``visible``, the caller may access), unordered."""
-    compiled = compile_filter(domain, params.get("filter"))
-    term = compile_search_term(domain.case_index, params.get("searchTerm"))
-    predicates = [compiled.matches] + [p for p in (term, visible) if p is not None]
-    if compiled.candidates is not None:
-        stored = domain.cases
-        pool: Iterable[Case] = [stored[i] for i in compiled.candidates() if i in stored]
-    else:
-        pool = domain.cases.values()
-    if len(predicates) == 1:
-        return [case for case in pool if compiled.matches(case)]
-    return [case for case in pool if all(predicate(case) for predicate in predicates)]
+    parts = [
+        compile_filter(domain, params.get("filter")),
+        compile_search_term(domain.case_index, params.get("searchTerm")),
+    ]
+    if visible is not None:
+        parts.append(CompiledFilter(visible))
+    compiled = all_of(parts)
+    if compiled is MATCH_ALL:
+        return list(domain.cases.values())
+    if compiled.candidates is None:
+        matches = compiled.matches
+        return [case for case in domain.cases.values() if matches(case)]
+    stored = domain.cases
+    found = [case for case_id in compiled.candidates() if (case := stored.get(case_id))]
+    residual = compiled.residual
+    return found if residual is None else [case for case in found if residual(case)]
 
 
 @functools.cache
