@@ -892,3 +892,33 @@ def test_deleting_one_case_leaves_the_others(
     keep = create(client, domain_id, template_id, {"title": text("keep")})
     client.delete_case(domainId=domain_id, caseId=create(client, domain_id, template_id))
     assert read(client, domain_id, keep, ["title"]) == {"title": text("keep")}
+
+
+# -- computed system fields -------------------------------------------------------------------
+
+
+def test_next_sla_breach_is_the_earliest_open_sla_target(
+    client: ConnectCasesClient, domain_id: str, case_id: str
+) -> None:
+    assert read(client, domain_id, case_id, ["next_sla_breach_datetime"]) == {}
+    with time_machine.travel(datetime(2026, 3, 1, 10, 0, tzinfo=timezone.utc), tick=False):
+        for name, minutes in (("later", 120), ("sooner", 60)):
+            content: Any = {
+                "sla": {
+                    "slaInputConfiguration": {
+                        "name": name,
+                        "type": "CaseField",
+                        "fieldId": "status",
+                        "targetFieldValues": [text("closed")],
+                        "targetSlaMinutes": minutes,
+                    }
+                }
+            }
+            client.create_related_item(
+                domainId=domain_id, caseId=case_id, type="Sla", content=content
+            )
+        assert read(client, domain_id, case_id, ["next_sla_breach_datetime"]) == {
+            "next_sla_breach_datetime": text("2026-03-01T11:00:00.000Z")
+        }
+        update(client, domain_id, case_id, {"status": text("closed")})
+        assert read(client, domain_id, case_id, ["next_sla_breach_datetime"]) == {}

@@ -26,6 +26,7 @@ from casemock.backend.case_values import (
     refuse_missing,
     template_required,
 )
+from casemock.backend.related_item_content import next_sla_breach
 from casemock.backend.tags import check_tags
 from casemock.backend.templates import require_template
 
@@ -33,6 +34,7 @@ DEFAULT_STATUS = "open"
 CLOSED = "closed"
 # Fields the service derives from a status change (recorded in the audit history).
 _STATUS_TIMES = ("last_closed_datetime", "last_reopened_datetime")
+NEXT_SLA_BREACH = "next_sla_breach_datetime"
 
 
 def require_case(domain: Domain, case_id: str) -> Case:
@@ -225,10 +227,21 @@ def get_case(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     for item in params["fields"]:
         field_id = item["id"]
         value = values.get(field_id)
+        if field_id == NEXT_SLA_BREACH:
+            value = _next_sla_breach(ctx, case)
         if value is not None and field_id not in seen:
             seen.add(field_id)
             fields.append({"id": field_id, "value": dict(value)})
     return {"fields": fields, "templateId": case.template_id, "tags": dict(case.tags)}
+
+
+def _next_sla_breach(ctx: Context, case: Case) -> FieldValueUnion | None:
+    """``next_sla_breach_datetime`` is computed when read: the earliest target time of the
+    case's SLAs that are neither met nor missed yet (spec 10.5)."""
+    if not any(item.type == "Sla" for item in case.related_items.values()):
+        return None
+    moment = next_sla_breach(case, ctx.now())
+    return {"stringValue": format_timestamp(moment)} if moment is not None else None
 
 
 # -- UpdateCase ---------------------------------------------------------------------------
