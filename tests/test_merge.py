@@ -730,6 +730,7 @@ def test_changes_to_the_primary_during_the_merge_are_taken_into_account() -> Non
         }
 
 
+@pytest.mark.skipif(not hasattr(CasesMock, "snapshot"), reason="no snapshots in this casemock")
 def test_a_running_merge_survives_snapshot_and_restore() -> None:
     with mock_cases(region=REGION, settings=Settings(merge_polls_until_complete=1)) as mock:
         client: ConnectCasesClient = mock.client()
