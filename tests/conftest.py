@@ -26,12 +26,13 @@ def mock() -> Iterator[CasesMock]:
 
 @pytest.fixture
 def client(mock: CasesMock) -> ConnectCasesClient:
-    return boto3.client(
+    created: ConnectCasesClient = boto3.client(
         "connectcases",
         region_name=REGION,
         aws_access_key_id="AKIDEXAMPLE",
         aws_secret_access_key="secret",
     )
+    return created
 
 
 @pytest.fixture
