@@ -35,6 +35,11 @@ def _text(value: Any) -> str:
     return html.escape(str(value))
 
 
+def count(number: int, plural: str) -> str:
+    """``1 case``, ``2 cases`` (``plural`` ends in s)."""
+    return f"{number} {plural[:-1] if number == 1 else plural}"
+
+
 def table(headers: Sequence[str], rows: Iterable[Sequence[Any]], caption: str = "") -> str:
     """An HTML table; every header and cell is escaped."""
     head = "".join(f"<th>{_text(h)}</th>" for h in headers)
@@ -49,7 +54,7 @@ def _latest(records: Mapping[str, Any], noun: str) -> tuple[list[Any], str]:
     """The last MAX_ROWS items of a mapping and a caption saying how many there are."""
     keys = list(records)
     shown = keys[-MAX_ROWS:]
-    caption = f"{len(keys)} {noun}"
+    caption = count(len(keys), noun)
     if len(shown) < len(keys):
         caption += f" (the {len(shown)} most recent shown)"
     return [records[key] for key in shown], caption
@@ -159,9 +164,9 @@ def domain_html(domain: DomainView) -> str:
         f"<div><strong>Domain {_text(domain.name)}</strong> "
         f"<code>{_text(domain.domain_id)}</code></div>",
         templates_table(
-            domain, list(domain.templates.values()), f"{len(record.templates)} templates"
+            domain, list(domain.templates.values()), count(len(record.templates), "templates")
         ),
-        fields_table(custom, f"{len(custom)} custom fields"),
+        fields_table(custom, count(len(custom), "custom fields")),
         cases_table(cases, cases_caption),
     ]
     return "".join(parts)
@@ -172,7 +177,7 @@ def backend_html(backend: BackendView) -> str:
     parts = [
         f"<div><strong>casemock</strong> account <code>{_text(backend.account_id)}</code>, "
         f"region <code>{_text(backend.region)}</code></div>",
-        domains_table(domains, f"{len(domains)} domains"),
+        domains_table(domains, count(len(domains), "domains")),
     ]
     parts.extend(domain_html(domain) for domain in domains)
     return "".join(parts)
@@ -186,7 +191,7 @@ def case_html(case: CaseView) -> str:
         rows.append((found.name if found else field_id, field_id, case.value(field_id)))
     caption = f"Case {case.case_id}"
     return table(("Field", "Field id", "Value"), rows, caption) + table(
-        ("Tag", "Value"), case.tags.items(), f"{len(case.tags)} tags"
+        ("Tag", "Value"), case.tags.items(), count(len(case.tags), "tags")
     )
 
 

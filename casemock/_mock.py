@@ -237,7 +237,7 @@ class CasesMock:
         from casemock import _snapshot
 
         assert self._initial_state is not None
-        self._initial_state = _snapshot.read(self._initial_state)  # a file is read once
+        self._initial_state = _snapshot.read(self._initial_state, keep=True)  # a file: once
         _snapshot.apply(self, self._initial_state)
 
     def _copy_states(self) -> dict[str, RegionState]:

@@ -18,6 +18,7 @@ import json
 import os
 import pickle
 import random
+import typing
 import weakref
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -215,15 +216,17 @@ def _opener(path: Path) -> Callable[..., Any]:
     return open
 
 
-def read(source: StateSource) -> Mapping[str, Any]:
-    """A state document, or the one stored in a file (``.gz`` files are compressed)."""
+def read(source: StateSource, *, keep: bool = False) -> Mapping[str, Any]:
+    """A state document, or the one stored in a file (``.gz`` files are compressed); with
+    ``keep``, a document read from a file is a StateDocument that restores fast the next
+    times."""
     if isinstance(source, Mapping):
         return source
     path = Path(source)
     with _opener(path)(path, "rt", encoding="utf-8") as stream:
         doc = json.load(stream)
     check_header(doc)
-    return StateDocument(doc)
+    return StateDocument(doc) if keep else typing.cast(Mapping[str, Any], doc)
 
 
 def write(doc: Mapping[str, Any], path: str | os.PathLike[str]) -> None:

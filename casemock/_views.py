@@ -70,7 +70,9 @@ class RecordMap(Mapping[str, V], Generic[R, V]):
         return key in self._records
 
     def __repr__(self) -> str:
-        return f"<{len(self)} {self._noun}>"
+        from casemock._html import count
+
+        return f"<{count(len(self), self._noun)}>"
 
     def _repr_html_(self) -> str:
         from casemock import _html

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from casemock import CasesMock
@@ -123,3 +125,28 @@ def test_mock_repr_and_html(mock: CasesMock) -> None:
 def test_empty_backend_html(mock: CasesMock) -> None:
     cells = parse(mock.backend()._repr_html_()).cells
     assert "0 domains" in cells
+
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+def run_python_blocks(page: str) -> dict[str, Any]:
+    """Run the ```python blocks of a docs page in order, in one namespace."""
+    text = (DOCS / page).read_text()
+    blocks = re.findall(r"```python\n(.*?)```", text, flags=re.DOTALL)
+    assert blocks, page
+    namespace: dict[str, Any] = {"__name__": f"docs_{page}"}
+    try:
+        for block in blocks:
+            exec(compile(block, page, "exec"), namespace)
+    finally:
+        mock = namespace.get("m")
+        while isinstance(mock, CasesMock) and mock.active:
+            mock.stop()
+    return namespace
+
+
+def test_notebooks_page_runs() -> None:
+    namespace = run_python_blocks("notebooks.md")
+    assert namespace["case"].value("Priority") in ("high", "low")
+    assert not namespace["m"].active

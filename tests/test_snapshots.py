@@ -13,6 +13,7 @@ from botocore.exceptions import ClientError
 from casemock import CasesMock, CasesMockError, SnapshotFormatError, mock_cases
 from casemock._snapshot import StateDocument
 from casemock.seeding import create_cases, seed_domain
+from tests.test_notebook_repr import run_python_blocks
 
 if TYPE_CHECKING:
     from types_boto3_connectcases import ConnectCasesClient
@@ -385,3 +386,8 @@ def test_restore_needs_an_active_mock() -> None:
         doc = m.snapshot()
     with pytest.raises(CasesMockError, match="active mock"):
         m.restore(doc)
+
+
+def test_snapshots_page_runs() -> None:
+    namespace = run_python_blocks("snapshots.md")
+    assert namespace["doc"]["format"] == "casemock-state"

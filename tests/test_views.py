@@ -11,6 +11,7 @@ import pytest
 from casemock import CasesMock, CasesMockError, mock_cases
 from casemock._views import FrozenMap
 from tests.conftest import REGION
+from tests.test_notebook_repr import run_python_blocks
 
 if TYPE_CHECKING:
     from types_boto3_connectcases import ConnectCasesClient
@@ -266,8 +267,14 @@ def test_reprs_are_readable(mock: CasesMock, client: ConnectCasesClient) -> None
     assert "'support'" in text_repr
     assert "1 case" in text_repr
     domain = mock.backend().domains[ids["domain"]]
-    assert "cases=<1 cases>" in repr(domain)
+    assert "cases=<1 case>" in repr(domain)
+    assert f"fields=<{len(domain.fields)} fields>" in repr(domain)
     assert repr(domain.cases[ids["case"]]).startswith(
         f"CaseView(case_id={ids['case']!r}, title='Printer on fire', status='open'"
     )
     assert "active" in repr(mock)
+
+
+def test_inspection_page_runs() -> None:
+    namespace = run_python_blocks("inspection.md")
+    assert len(namespace["case_ids"]) == 3
