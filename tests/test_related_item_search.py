@@ -9,8 +9,13 @@ from typing import TYPE_CHECKING, Any
 import pytest
 import time_machine
 from botocore.exceptions import ClientError
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from casemock import _model
+from casemock.backend._records import Case, Domain, Field, RelatedItem
+from casemock.backend.related_item_search import compile_filters
 from tests.test_cases import create, make_field, make_template, text
 from tests.test_related_items import (
     CONTACT,
@@ -482,3 +487,102 @@ def test_search_all_refuses_bad_filters_and_unknown_domains(
     with pytest.raises(ClientError) as excinfo:
         search_all(client, "no-such-domain")
     assert refused(excinfo) == "ResourceNotFoundException"
+
+
+# -- the custom filter evaluator against a reference ---------------------------------------
+
+NAMES = ("t", "n", "b")  # a Text, a Number and a Boolean field
+TEXTS = st.sampled_from(["", "a", "ab", "B", "ba"])
+NUMBERS = st.sampled_from([-1.0, 0.0, 2.5, 10.0])
+VALUES = {
+    "t": TEXTS.map(lambda v: {"stringValue": v}),
+    "n": NUMBERS.map(lambda v: {"doubleValue": v}),
+    "b": st.booleans().map(lambda v: {"booleanValue": v}),
+}
+OPERATORS = {
+    "t": ["equalTo", "contains", "greaterThan", "lessThanOrEqualTo"],
+    "n": ["equalTo", "greaterThan", "greaterThanOrEqualTo", "lessThan", "lessThanOrEqualTo"],
+    "b": ["equalTo"],
+}
+
+
+@st.composite
+def leaves(draw: st.DrawFn) -> dict[str, Any]:
+    name = draw(st.sampled_from(NAMES))
+    if draw(st.integers(0, 5)) == 0:
+        return {"field": {"equalTo": {"id": name, "value": {"emptyValue": {}}}}}
+    op = draw(st.sampled_from(OPERATORS[name]))
+    return {"field": {op: {"id": name, "value": draw(VALUES[name])}}}
+
+
+trees = st.recursive(
+    leaves(),
+    lambda inner: st.one_of(
+        inner.map(lambda child: {"not": child}),
+        st.lists(inner, max_size=3).map(lambda kids: {"andAll": kids}),
+        st.lists(inner, max_size=3).map(lambda kids: {"orAll": kids}),
+    ),
+    max_leaves=8,
+)
+stored_values = st.fixed_dictionaries(
+    {}, optional={name: strategy for name, strategy in VALUES.items()}
+)
+
+
+def reference(tree: dict[str, Any], values: dict[str, Any]) -> bool:
+    """The filter semantics written out plainly."""
+    if "not" in tree:
+        return not reference(tree["not"], values)
+    if "andAll" in tree:
+        return all(reference(child, values) for child in tree["andAll"])
+    if "orAll" in tree:
+        return any(reference(child, values) for child in tree["orAll"])
+    [(op, operand)] = tree["field"].items()
+    [(member, given)] = operand["value"].items()
+    stored = values.get(operand["id"])
+    if member == "emptyValue":  # no value, or a blank string (as on cases)
+        return stored is None or stored.get("stringValue") == ""
+    if stored is None:
+        return False
+    have = stored[member]
+    return bool(
+        {
+            "equalTo": have == given,
+            "contains": isinstance(have, str) and given.lower() in have.lower(),
+            "greaterThan": have > given,
+            "greaterThanOrEqualTo": have >= given,
+            "lessThan": have < given,
+            "lessThanOrEqualTo": have <= given,
+        }[op]
+    )
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(tree=trees, values=stored_values)
+def test_custom_filter_agrees_with_the_reference(tree: dict[str, Any], values: Any) -> None:
+    domain = Domain(seq=0, domain_id="d", arn="arn", name="d", created_time=START)
+    for name, field_type in zip(NAMES, ("Text", "Number", "Boolean"), strict=True):
+        domain.fields[name] = Field(
+            seq=0,
+            field_id=name,
+            arn=name,
+            name=name,
+            type=field_type,
+            namespace="Custom",
+            description=None,
+            attributes=None,
+            created_time=START,
+            last_modified_time=START,
+        )
+    case = Case(seq=1, case_id="c", arn="arn:c", template_id="t", values={})
+    item = RelatedItem(
+        seq=2,
+        related_item_id="i",
+        arn="arn:i",
+        case_id="c",
+        type="Custom",
+        content={"custom": {"fields": [{"id": k, "value": v} for k, v in values.items()]}},
+        association_time=START,
+    )
+    match = compile_filters(domain, [{"custom": {"fields": tree}}])
+    assert match(case, item, START) == reference(tree, values)

@@ -160,7 +160,12 @@ def _field(domain: Domain, body: dict[str, Any], path: str) -> ValueTest:
     compare = _RANGE.get(op, operator.eq)
     if op == "contains":
         needle = given.casefold()
-        return lambda values: needle in str(_get(values, field_id, member) or "").casefold()
+
+        def contains(values: Values) -> bool:
+            stored = _get(values, field_id, member)
+            return isinstance(stored, str) and needle in stored.casefold()
+
+        return contains
     if found.type == "DateTime":
         bound = parse_instant(given)
         if bound is None:
