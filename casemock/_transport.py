@@ -20,7 +20,7 @@ from casemock._protocol.encoder import Response
 from casemock._validation import validate_input
 from casemock.backend._context import Context, Runtime
 from casemock.backend._records import RegionState
-from casemock.backend._registry import handlers
+from casemock.backend._registry import handler_for
 
 _CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/]+)/")
 _HOST = re.compile(r"^cases(?:-fips)?\.([a-z0-9-]+)\.")
@@ -90,7 +90,7 @@ def handle(
         query = parse_qs(split.query, keep_blank_values=True) if split.query else {}
         params = decoder.decode(operation, labels, query, headers, body)
         validate_input(operation, params)
-        handler = handlers().get(operation)
+        handler = handler_for(operation)
         if handler is None:
             raise UnsupportedOperationError(operation)
         mock.before_handle(operation, params, access_key_id)

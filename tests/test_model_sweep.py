@@ -16,6 +16,8 @@ from __future__ import annotations
 import copy
 import importlib.util
 import re
+import subprocess
+import sys
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -38,7 +40,7 @@ from casemock._errors import ServiceError
 from casemock._output_check import check_output
 from casemock._protocol import decoder, encoder, router
 from casemock._validation import validate_input
-from casemock.backend._registry import handlers
+from casemock.backend._registry import handler_for, handlers
 
 ROOT = Path(__file__).resolve().parent.parent
 OPERATIONS = sorted(_model.operation_names())
@@ -385,6 +387,27 @@ def test_pending_operations_answer_unsupported_operation_error() -> None:
 @pytest.mark.xfail(strict=False, reason="operations still being implemented by later work")
 def test_every_operation_has_a_handler() -> None:
     assert missing_operations() == []
+
+
+def test_handler_lookup_by_operation_agrees_with_the_registry() -> None:
+    registry = handlers()
+    for operation in OPERATIONS:
+        assert handler_for(operation) is registry.get(operation), operation
+
+
+def test_first_call_imports_only_the_module_it_needs() -> None:
+    code = (
+        "import sys\n"
+        "from casemock.backend._registry import handler_for\n"
+        "assert handler_for('ListDomains').__module__ == 'casemock.backend.domains'\n"
+        "print(sorted(m for m in sys.modules if m.startswith('casemock.backend.')"
+        " and not m.split('.')[-1].startswith('_')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    loaded = done.stdout.strip()
+    assert "casemock.backend.domains" in loaded
+    assert "casemock.backend.cases" not in loaded
 
 
 def test_handlers_are_named_like_model_operations() -> None:
