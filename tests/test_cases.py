@@ -364,6 +364,88 @@ def test_service_set_fields_cannot_be_written_on_create(
     assert error_of(excinfo) == ("ValidationException", 400)
 
 
+HAS_TEXT_ATTRIBUTES = _model.has_member("CreateFieldRequest", "attributes")
+
+
+@pytest.fixture
+def typed_fields(client: ConnectCasesClient, domain_id: str) -> dict[str, str]:
+    """A custom field of each type (and a single-select with an inactive option), by type."""
+    ids = {t: make_field(client, domain_id, t, t) for t in ("Text", "Number", "DateTime", "User")}
+    ids["SingleSelect"] = make_field(client, domain_id, "Tier", "SingleSelect", ("gold",))
+    client.batch_put_field_options(
+        domainId=domain_id,
+        fieldId=ids["SingleSelect"],
+        options=[{"name": "Old", "value": "old", "active": False}],
+    )
+    return ids
+
+
+@pytest.mark.parametrize(
+    ("target", "value"),
+    [
+        ("summary", text("s" * 3001)),
+        ("Text", text("t" * 501)),
+        ("Text", {"doubleValue": 1.0}),
+        ("Number", text("12")),
+        ("DateTime", text("yesterday")),
+        ("DateTime", {"doubleValue": 1714560000.0}),
+        ("User", text(USER)),
+        ("User", {"userArnValue": "agent-1"}),
+        ("SingleSelect", text("platinum")),
+        ("SingleSelect", text("old")),
+        ("SingleSelect", text("Gold")),
+        ("customer_id", text("0123456789abcdef")),
+        ("title", {"booleanValue": True}),
+        ("status", text("Open")),
+    ],
+)
+def test_values_the_field_does_not_take_are_refused(
+    client: ConnectCasesClient,
+    domain_id: str,
+    template_id: str,
+    typed_fields: dict[str, str],
+    target: str,
+    value: dict[str, Any],
+    mock: CasesMock,
+) -> None:
+    field_id = typed_fields.get(target, target)
+    values = {"title": text("t"), field_id: value}
+    with pytest.raises(ClientError) as excinfo:
+        create(client, domain_id, template_id, values)
+    assert error_of(excinfo) == ("ValidationException", 400)
+    assert not domain_of(mock, domain_id).cases
+
+
+def test_values_the_fields_take_are_stored(
+    client: ConnectCasesClient, domain_id: str, template_id: str, typed_fields: dict[str, str]
+) -> None:
+    values = {
+        "title": text("t" * 4100),
+        "summary": text("s" * 3000),
+        "assigned_user": {"userArnValue": USER},
+        "customer_id": text(PROFILE),
+        typed_fields["Text"]: text("x" * 500),
+        typed_fields["Number"]: {"doubleValue": 12.5},
+        typed_fields["DateTime"]: text("2024-05-01T12:00:00.000Z"),
+        typed_fields["User"]: {"userArnValue": USER},
+        typed_fields["SingleSelect"]: text("gold"),
+    }
+    case_id = create(client, domain_id, template_id, values)
+    assert read(client, domain_id, case_id, list(values)) == values
+
+
+@pytest.mark.skipif(not HAS_TEXT_ATTRIBUTES, reason="no text field attributes in this botocore")
+def test_multi_line_text_fields_take_4100_characters(
+    client: ConnectCasesClient, domain_id: str, template_id: str
+) -> None:
+    attributes: Any = {"text": {"isMultiline": True}}
+    field_id = make_field(client, domain_id, "Notes", attributes=attributes)
+    case_id = create(
+        client, domain_id, template_id, {"title": text("t"), field_id: text("n" * 4100)}
+    )
+    assert read(client, domain_id, case_id, [field_id]) == {field_id: text("n" * 4100)}
+
+
 # -- idempotency ----------------------------------------------------------------------------
 
 
