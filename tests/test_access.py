@@ -22,7 +22,6 @@ from casemock._access import (
 from casemock._errors import ServiceError
 from casemock.backend._context import Context
 from casemock.backend._records import Case, RegionState
-from casemock.backend._registry import handlers
 
 AGENT = "AKIAAGENT1"
 OTHER = "AKIAOTHER1"
@@ -154,22 +153,6 @@ def test_scopes_end_with_the_activation() -> None:
 
 # -- through boto3 ------------------------------------------------------------------------
 
-needs_cases = pytest.mark.skipif(
-    not {"CreateCase", "GetCase", "UpdateCase", "DeleteCase", "SearchCases"} <= set(handlers()),
-    reason="the case operations are not implemented yet",
-)
-# The case handlers are written by another family; until they call casemock._access these
-# tests fail. strict: an unexpected pass fails too, so the marker is removed once wired.
-not_wired = pytest.mark.xfail(
-    strict=True,
-    reason="the case handlers do not call casemock._access yet; remove this marker when "
-    "they do (see docs/access-control.md)",
-)
-needs_related_items = pytest.mark.skipif(
-    not {"CreateRelatedItem", "SearchRelatedItems"} <= set(handlers()),
-    reason="the related-item operations are not implemented yet",
-)
-
 
 class Scenario:
     """A domain with a Shipping case and a Billing case, and an agent restricted to
@@ -212,23 +195,18 @@ def scenario(mock: CasesMock) -> Scenario:
     return Scenario(mock)
 
 
-@needs_cases
 def test_agent_reads_cases_in_scope(scenario: Scenario) -> None:
     assert scenario.get(scenario.agent, scenario.shipping)["fields"][0]["value"] == {
         "stringValue": "Shipping"
     }
 
 
-@needs_cases
-@not_wired
 def test_agent_is_denied_cases_outside_the_scope(scenario: Scenario) -> None:
     with pytest.raises(ClientError) as excinfo:
         scenario.get(scenario.agent, scenario.billing)
     assert denied(excinfo) == ("AccessDeniedException", 403)
 
 
-@needs_cases
-@not_wired
 def test_denied_update_and_delete_change_nothing(scenario: Scenario) -> None:
     agent, domain_id = scenario.agent, scenario.domain_id
     with pytest.raises(ClientError) as update:
@@ -245,15 +223,12 @@ def test_denied_update_and_delete_change_nothing(scenario: Scenario) -> None:
     assert title == {"stringValue": "Billing"}
 
 
-@needs_cases
 def test_missing_cases_are_still_not_found(scenario: Scenario) -> None:
     with pytest.raises(ClientError) as excinfo:
         scenario.get(scenario.agent, "0" * 36)
     assert denied(excinfo) == ("ResourceNotFoundException", 404)
 
 
-@needs_cases
-@not_wired
 def test_agent_creates_cases_only_with_tags_in_scope(scenario: Scenario) -> None:
     created = scenario.create(scenario.agent, "Shipping")
     assert created in scenario.search(scenario.agent)
@@ -263,21 +238,16 @@ def test_agent_creates_cases_only_with_tags_in_scope(scenario: Scenario) -> None
     assert len(scenario.search(scenario.admin)) == 3  # the refused case was not stored
 
 
-@needs_cases
 def test_search_returns_only_accessible_cases(scenario: Scenario) -> None:
     assert scenario.search(scenario.agent) == [scenario.shipping]
     assert scenario.search(scenario.admin) == sorted([scenario.shipping, scenario.billing])
 
 
-@needs_cases
 def test_lifting_the_scope_restores_access(mock: CasesMock, scenario: Scenario) -> None:
     mock.allow_all_access(AGENT)
     assert scenario.get(scenario.agent, scenario.billing)["templateId"] == scenario.template_id
 
 
-@needs_cases
-@needs_related_items
-@not_wired
 def test_related_items_of_cases_outside_the_scope_are_denied(scenario: Scenario) -> None:
     comment: Any = {"comment": {"body": "note", "contentType": "Text/Plain"}}
     scenario.admin.create_related_item(
@@ -294,3 +264,35 @@ def test_related_items_of_cases_outside_the_scope_are_denied(scenario: Scenario)
     scenario.agent.create_related_item(
         domainId=scenario.domain_id, caseId=scenario.shipping, type="Comment", content=comment
     )
+
+
+def test_audit_history_outside_the_scope_is_denied(scenario: Scenario) -> None:
+    with pytest.raises(ClientError) as excinfo:
+        scenario.agent.get_case_audit_events(domainId=scenario.domain_id, caseId=scenario.billing)
+    assert denied(excinfo) == ("AccessDeniedException", 403)
+    events = scenario.agent.get_case_audit_events(
+        domainId=scenario.domain_id, caseId=scenario.shipping
+    )["auditEvents"]
+    assert [e["type"] for e in events] == ["Case.Created"]
+
+
+def test_cases_for_contact_and_domain_search_hide_cases_outside_the_scope(
+    scenario: Scenario,
+) -> None:
+    contact = "arn:aws:connect:us-east-1:123456789012:instance/i-1/contact/c-1"
+    for case_id in (scenario.shipping, scenario.billing):
+        scenario.admin.create_related_item(
+            domainId=scenario.domain_id,
+            caseId=case_id,
+            type="Contact",
+            content={"contact": {"contactArn": contact}},
+        )
+    listed = scenario.agent.list_cases_for_contact(domainId=scenario.domain_id, contactArn=contact)
+    assert [c["caseId"] for c in listed["cases"]] == [scenario.shipping]
+    found = scenario.agent.search_all_related_items(domainId=scenario.domain_id)["relatedItems"]
+    assert {item["caseId"] for item in found} == {scenario.shipping}
+    everything = scenario.admin.search_all_related_items(domainId=scenario.domain_id)
+    assert {item["caseId"] for item in everything["relatedItems"]} == {
+        scenario.shipping,
+        scenario.billing,
+    }

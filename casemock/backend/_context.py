@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from casemock._access import check_case_access
 from casemock._errors import not_found
 from casemock._settings import Settings
-from casemock.backend._records import Domain, RegionState
+from casemock.backend._records import Case, Domain, RegionState
 
 
 class Runtime(Protocol):
@@ -73,6 +74,18 @@ class Context:
         if domain is None:
             raise not_found("Domain", domain_id, f"Domain {domain_id} not found")
         return domain
+
+    def case(self, domain: Domain, case_id: str) -> Case:
+        """The case a request names, for this caller: ResourceNotFoundException (resourceType
+        Case) if there is none, AccessDeniedException if it is outside the caller's
+        tag-based access scope (see ``casemock._access``)."""
+        found = domain.cases.get(case_id)
+        if found is None:
+            raise not_found(
+                "Case", case_id, f"Case {case_id} not found in domain {domain.domain_id}"
+            )
+        check_case_access(self, found)
+        return found
 
 
 Handler = Callable[[Context, dict[str, Any]], dict[str, Any]]

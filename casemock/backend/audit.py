@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Any
 
 from casemock import _model
-from casemock._errors import not_found
 from casemock.backend._context import Context
 from casemock.backend._pagination import page
 from casemock.backend._records import AuditEvent, Case
@@ -77,9 +76,7 @@ def get_case_audit_events(ctx: Context, params: dict[str, Any]) -> dict[str, Any
     """The case's audit history, oldest first."""
     domain = ctx.domain(params["domainId"])
     case_id: str = params["caseId"]
-    case = domain.cases.get(case_id)
-    if case is None:
-        raise not_found("Case", case_id, f"Case {case_id} not found in domain {domain.domain_id}")
+    case = ctx.case(domain, case_id)
     events, token = page(
         case.audit,
         lambda event: event.seq,

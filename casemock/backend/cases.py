@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from casemock._errors import conflict, not_found, validation_error
+from casemock._access import check_case_access, check_create_access
+from casemock._errors import conflict, validation_error
 from casemock._protocol.encoder import format_timestamp
 from casemock._settings import Settings
 from casemock.backend import audit, events
@@ -35,14 +36,6 @@ CLOSED = "closed"
 # Fields the service derives from a status change (recorded in the audit history).
 _STATUS_TIMES = ("last_closed_datetime", "last_reopened_datetime")
 NEXT_SLA_BREACH = "next_sla_breach_datetime"
-
-
-def require_case(domain: Domain, case_id: str) -> Case:
-    """The case with this id; ResourceNotFoundException (resourceType Case) if none."""
-    found = domain.cases.get(case_id)
-    if found is None:
-        raise not_found("Case", case_id, f"Case {case_id} not found in domain {domain.domain_id}")
-    return found
 
 
 def refuse_merging(domain: Domain, case: Case, *, deleting: bool = False) -> None:
@@ -158,6 +151,7 @@ def create_case(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
             raise conflict(
                 f"The clientToken {token} was already used for a different CreateCase request."
             )
+        check_case_access(ctx, known)
         return {"caseId": known.case_id, "caseArn": known.arn}
 
     settings = ctx.settings
@@ -167,6 +161,7 @@ def create_case(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     refuse_missing(missing(template_required(domain, template, settings), values), "need a value")
     check_rules(domain, template, None, values, changes, settings)
     tags = _case_tags(template, params.get("tags"), settings.tags_per_resource)
+    check_create_access(ctx, tags)
     case_id = ctx.new_id()
     reference = _reference_number(ctx, domain, values, case_id)
 
@@ -220,7 +215,7 @@ def create_case(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
 @operation("GetCase")
 def get_case(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     domain = ctx.domain(params["domainId"])
-    case = require_case(domain, params["caseId"])
+    case = ctx.case(domain, params["caseId"])
     values = case.values
     fields = []
     seen: set[str] = set()
@@ -333,7 +328,7 @@ def apply_update(
 @operation("UpdateCase")
 def update_case(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     domain = ctx.domain(params["domainId"])
-    case = require_case(domain, params["caseId"])
+    case = ctx.case(domain, params["caseId"])
     refuse_merging(domain, case)
     after, changed = plan_update(domain, case, params["fields"], ctx.settings)
     if changed:  # Everything is valid: store.
@@ -347,7 +342,7 @@ def update_case(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
 @operation("DeleteCase")
 def delete_case(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     domain = ctx.domain(params["domainId"])
-    case = require_case(domain, params["caseId"])
+    case = ctx.case(domain, params["caseId"])
     refuse_merging(domain, case, deleting=True)
     domain.case_index.remove(case)
     del domain.cases[case.case_id]

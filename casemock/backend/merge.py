@@ -23,14 +23,13 @@ from datetime import datetime
 from typing import Any
 
 from casemock import _model
-from casemock._access import check_case_access
 from casemock._errors import conflict, not_found, quota_exceeded, validation_error
 from casemock.backend import audit, events
 from casemock.backend._context import Context
 from casemock.backend._records import AuditEvent, Case, Domain, FieldValueUnion, Merge, RelatedItem
 from casemock.backend._registry import operation
 from casemock.backend.case_values import has_value
-from casemock.backend.cases import CLOSED, apply_update, require_case
+from casemock.backend.cases import CLOSED, apply_update
 from casemock.backend.related_item_content import EVENT_ATTRIBUTES, TYPE_MEMBERS
 
 # System fields whose values a merge can take from the secondary case (custom fields can).
@@ -216,10 +215,8 @@ def start_merge_cases(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     secondary_id: str = params["secondaryCaseIds"][0]
     if primary_id == secondary_id:
         raise validation_error("A case cannot be merged into itself.")
-    primary = require_case(domain, primary_id)
-    secondary = require_case(domain, secondary_id)
-    check_case_access(ctx, primary)
-    check_case_access(ctx, secondary)
+    primary = ctx.case(domain, primary_id)
+    secondary = ctx.case(domain, secondary_id)
     _check_cases(domain, primary, secondary)
     selected = _selected_fields(domain, params, secondary)
     after, _ = merged_values(domain, primary, secondary, selected)
@@ -358,8 +355,7 @@ def complete(ctx: Context, domain: Domain, merge: Merge) -> None:
 
 def get_merge_cases_status(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     domain = ctx.domain(params["domainId"])
-    case = require_case(domain, params["caseId"])
-    check_case_access(ctx, case)
+    case = ctx.case(domain, params["caseId"])
     merge = _merge_of(domain, case)
     if merge is not None and not merge.completed:
         if merge.polls_left > 0:

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from casemock._access import case_filter
 from casemock._errors import validation_error
 from casemock.backend import related_item_content as content
 from casemock.backend._case_index import parse_instant
@@ -27,7 +28,6 @@ from casemock.backend._pagination import page
 from casemock.backend._records import Case, Domain, RelatedItem
 from casemock.backend._registry import operation
 from casemock.backend.related_item_content import micros, newest_first
-from casemock.backend.related_items import require_case
 
 PAGE_SIZE = 25  # maxResults 1-25; the default is undocumented
 MAX_DEPTH = 10  # CustomFieldsFilter objects on the longest path (as for SearchCases)
@@ -225,7 +225,7 @@ def _answer(items: list[dict[str, Any]], token: str | None) -> dict[str, Any]:
 @operation("SearchRelatedItems")
 def search_related_items(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     domain = ctx.domain(params["domainId"])
-    case = require_case(domain, params["caseId"])
+    case = ctx.case(domain, params["caseId"])
     filters = params.get("filters")
     match = compile_filters(domain, filters)
     now = ctx.now()
@@ -276,10 +276,12 @@ def search_all_related_items(ctx: Context, params: dict[str, Any]) -> dict[str, 
     match = compile_filters(domain, filters)
     key = _sort_key(sorts)
     now = ctx.now()
+    visible = case_filter(ctx)
     found = sorted(
         (
             item
             for case in domain.cases.values()
+            if visible is None or visible(case)
             for item in case.related_items.values()
             if match(case, item, now)
         ),

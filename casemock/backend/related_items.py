@@ -15,6 +15,7 @@ import json
 from datetime import datetime
 from typing import Any
 
+from casemock._access import case_filter, check_case_access
 from casemock._errors import ServiceError, conflict, not_found, quota_exceeded, validation_error
 from casemock._settings import Settings
 from casemock.backend import audit, events
@@ -27,14 +28,6 @@ from casemock.backend.cases import refuse_merging
 
 UPDATABLE = ("Comment", "Custom")
 LIST_CASES_PAGE_SIZE = 10  # ListCasesForContact maxResults: 1-10
-
-
-def require_case(domain: Domain, case_id: str) -> Case:
-    """The case with this id; ResourceNotFoundException (resourceType Case) if none."""
-    found = domain.cases.get(case_id)
-    if found is None:
-        raise not_found("Case", case_id, f"Case {case_id} not found in domain {domain.domain_id}")
-    return found
 
 
 def require_item(case: Case, item_id: str) -> RelatedItem:
@@ -112,7 +105,7 @@ def add_item(
 @operation("CreateRelatedItem")
 def create_related_item(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     domain = ctx.domain(params["domainId"])
-    case = require_case(domain, params["caseId"])
+    case = ctx.case(domain, params["caseId"])
     item = add_item(
         ctx, domain, case, params["type"], params["content"], params.get("performedBy"), ctx.now()
     )
@@ -122,7 +115,7 @@ def create_related_item(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
 @operation("UpdateRelatedItem")
 def update_related_item(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     domain = ctx.domain(params["domainId"])
-    case = require_case(domain, params["caseId"])
+    case = ctx.case(domain, params["caseId"])
     refuse_merging(domain, case)
     item = require_item(case, params["relatedItemId"])
     if item.type not in UPDATABLE:
@@ -164,7 +157,7 @@ def update_related_item(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
 @operation("DeleteRelatedItem")
 def delete_related_item(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     domain = ctx.domain(params["domainId"])
-    case = require_case(domain, params["caseId"])
+    case = ctx.case(domain, params["caseId"])
     refuse_merging(domain, case)
     item = require_item(case, params["relatedItemId"])
     if item.type == "File":
@@ -183,7 +176,10 @@ def list_cases_for_contact(ctx: Context, params: dict[str, Any]) -> dict[str, An
     domain = ctx.domain(params["domainId"])
     contact_arn: str = params["contactArn"]
     latest: dict[str, RelatedItem] = {}
+    visible = case_filter(ctx)
     for case in domain.cases.values():
+        if visible is not None and not visible(case):
+            continue
         for item in case.related_items.values():
             if item.type != "Contact" or item.content["contact"]["contactArn"] != contact_arn:
                 continue
@@ -279,6 +275,7 @@ def batch_create_related_item(ctx: Context, params: dict[str, Any]) -> dict[str,
             failed.append(_failure(identifier, "CASE_NOT_FOUND", f"Case {case_id} not found"))
             continue
         try:
+            check_case_access(ctx, case)
             item = add_item(ctx, domain, case, "Comment", requested, performed_by, now)
         except ServiceError as error:  # a per-case refusal: record it and go on
             code = _BATCH_CODES.get(error.code, "INTERNAL_ERROR")
