@@ -360,3 +360,19 @@ def test_values_written_on_create_read_back_unchanged(workspace: Any) -> None:
         domainId=domain_id, templateId=template_id, fields=as_fields(values)
     )
     assert read(client, domain_id, answer["caseId"], list(values)) == values
+
+
+def test_whole_number_doubles_come_back_as_doubles() -> None:
+    """Clients such as the JavaScript SDK write 1.0 as 1 on the wire; boto3 callers still
+    read back a float, as from AWS."""
+    from datetime import datetime, timezone
+
+    from casemock._settings import Settings
+    from casemock.backend._records import Field
+    from casemock.backend.case_values import check_value
+
+    now = datetime.now(timezone.utc)
+    number = Field(1, "n", "arn", "Amount", "Number", "Custom", None, None, now, now)
+    stored = check_value(number, {"doubleValue": 1}, None, Settings())
+    assert stored == {"doubleValue": 1.0}
+    assert isinstance(stored["doubleValue"], float)

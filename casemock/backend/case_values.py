@@ -113,6 +113,9 @@ def check_value(
             f"The value of field {field_id} must be an Amazon Connect user ARN "
             "(arn:aws:connect:<region>:<account>:instance/<instanceId>/user/<userId>)."
         )
+    elif member == "doubleValue":
+        # JSON clients send 1.0 as 1; the service stores and answers a double.
+        item = float(item)
     return {member: item}
 
 
