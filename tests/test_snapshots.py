@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from botocore.exceptions import ClientError
 
-from casemock import CasesMock, CasesMockError, SnapshotFormatError, mock_cases
+from casemock import CasesMock, CasesMockError, SnapshotFormatError, _model, mock_cases
+from casemock._settings import Settings
 from casemock._snapshot import StateDocument
 from casemock.seeding import create_cases, seed_domain
 from tests.test_notebook_repr import run_python_blocks
@@ -391,3 +392,24 @@ def test_restore_needs_an_active_mock() -> None:
 def test_snapshots_page_runs() -> None:
     namespace = run_python_blocks("snapshots.md")
     assert namespace["doc"]["format"] == "casemock-state"
+
+
+@pytest.mark.skipif(
+    not _model.has_operation("StartMergeCases"), reason="no StartMergeCases in this botocore"
+)
+def test_running_merge_survives_a_json_round_trip() -> None:
+    with mock_cases(settings=Settings(merge_polls_until_complete=2)) as first:
+        client: Any = first.client()
+        domain = seed_domain(first, "support", template=True)
+        primary, secondary = create_cases(
+            first, domain.domain_id, str(domain.template_id), [{"title": "a"}, {"title": "b"}]
+        )
+        client.start_merge_cases(
+            domainId=domain.domain_id, caseId=primary, secondaryCaseIds=[secondary]
+        )
+        doc = json.loads(json.dumps(first.snapshot()))
+        expected = client.get_merge_cases_status(domainId=domain.domain_id, caseId=primary)
+    with mock_cases(settings=Settings(merge_polls_until_complete=2), state=doc) as second:
+        client = second.client()
+        answer = client.get_merge_cases_status(domainId=domain.domain_id, caseId=primary)
+        assert plain(answer) == plain(expected)
