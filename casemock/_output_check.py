@@ -89,8 +89,10 @@ def _compile(shape: Shape) -> Check:
     elif kind == "map":
         value_check = _compile(shape.value)  # type: ignore[attr-defined]
 
+    exact = frozenset(expected)  # type(value) in exact: no isinstance work (bool is not int)
+
     def check(value: Any, path: Path) -> None:
-        if not _has_type(value, expected, kind):
+        if type(value) not in exact and not _has_type(value, expected, kind):
             raise OutputShapeError(
                 f"casemock answered {type(value).__name__} at {_render(path)!r}; "
                 f"the model says {kind}"
@@ -105,8 +107,16 @@ def _compile(shape: Shape) -> Check:
                     raise OutputShapeError(
                         f"casemock's answer lacks required member {_render(path)}.{name}"
                     )
+            present = 0
             for name, item in value.items():
-                if item is None or type(item) in plain.get(name, ()):
+                if item is None:
+                    if name not in members:
+                        raise OutputShapeError(
+                            f"casemock answered unknown member {_render(path)}.{name}"
+                        )
+                    continue
+                present += 1
+                if type(item) in plain.get(name, ()):
                     continue
                 found = members.get(name)
                 if found is None:
@@ -114,7 +124,7 @@ def _compile(shape: Shape) -> Check:
                         f"casemock answered unknown member {_render(path)}.{name}"
                     )
                 found[1](item, (path, found[0]))
-            if union and len([v for v in value.values() if v is not None]) != 1:
+            if union and present != 1:
                 raise OutputShapeError(
                     f"casemock answered a union with not exactly one member at {_render(path)}"
                 )

@@ -106,9 +106,10 @@ def _compile(shape: Shape) -> Check:
         key_check = _compile(shape.key)  # type: ignore[attr-defined]
         value_check = _compile(shape.value)  # type: ignore[attr-defined]
     size_word = "length"
+    exact = frozenset(expected)  # type(value) in exact: no isinstance work (bool is not int)
 
     def check(value: Any, path: Path, errors: Errors) -> None:
-        if not _has_type(value, expected, numeric):
+        if type(value) not in exact and not _has_type(value, expected, numeric):
             raise _type_error(path, kind)
         if numeric:
             if lo is not None and value < lo:
