@@ -16,6 +16,8 @@ from casemock._snapshot import StateDocument
 from casemock.seeding import create_cases, seed_domain
 from tests.test_notebook_repr import run_python_blocks
 
+pytest_plugins = ["pytester"]
+
 if TYPE_CHECKING:
     from types_boto3_connectcases import ConnectCasesClient
 else:
@@ -142,6 +144,12 @@ def observe(client: ConnectCasesClient, ids: dict[str, str]) -> dict[str, Any]:
         "audit": plain(client.get_case_audit_events(domainId=d, caseId=case)),
         "related": plain(client.search_related_items(domainId=d, caseId=case)),
         "search": plain(client.search_cases(domainId=d, fields=[{"id": "title"}])),
+        "indexed search": plain(
+            client.search_cases(
+                domainId=d,
+                filter={"field": {"equalTo": {"id": ids["priority"], "value": text("high")}}},
+            )
+        ),
         "events config": plain(client.get_case_event_configuration(domainId=d)),
         "case tags": plain(
             client.list_tags_for_resource(arn=f"{domain_arn(client, d)}/case/{case}")
@@ -157,6 +165,7 @@ def test_round_trip_through_json_into_a_new_mock() -> None:
         client = first.client()
         ids = populate(client)
         before = observe(client, ids)
+        assert before["indexed search"]["cases"]
         doc = first.snapshot()
         text_doc = json.dumps(doc)
     with mock_cases(state=json.loads(text_doc)) as second:
@@ -413,3 +422,45 @@ def test_running_merge_survives_a_json_round_trip() -> None:
         client = second.client()
         answer = client.get_merge_cases_status(domainId=domain.domain_id, caseId=primary)
         assert plain(answer) == plain(expected)
+
+
+SEED_ONCE = """
+import pytest
+
+from casemock import mock_cases
+from casemock.seeding import create_cases, seed_domain
+
+
+@pytest.fixture(scope="session")
+def seeded_state():
+    with mock_cases() as m:
+        support = seed_domain(m, "support", template=True)
+        create_cases(m, support.domain_id, support.template_id, [{"title": "a"}, {"title": "b"}])
+        return m.snapshot()
+
+
+@pytest.fixture
+def cases(seeded_state):
+    with mock_cases(state=seeded_state) as m:
+        yield m
+
+
+@pytest.mark.parametrize("run", range(3))
+def test_each_test_starts_from_the_seed(cases, run):
+    domain = cases.backend().domain("support")
+    assert len(domain.cases) == 2
+    client = cases.client()
+    client.delete_case(domainId=domain.domain_id, caseId=next(iter(domain.cases)))
+    assert len(domain.cases) == 1
+
+
+def test_restore_inside_the_plugin_fixture(cases_mock, seeded_state):
+    cases_mock.restore(seeded_state)
+    assert len(cases_mock.backend().domain("support").cases) == 2
+"""
+
+
+def test_seed_once_restore_per_test(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(SEED_ONCE)
+    result = pytester.runpytest("-p", "no:casemock", "-p", "casemock.plugin")
+    result.assert_outcomes(passed=4)
