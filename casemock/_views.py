@@ -13,7 +13,7 @@ import dataclasses
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from casemock._record_views import (
@@ -28,6 +28,7 @@ from casemock._record_views import (
     freeze,
     tags_view,
 )
+from casemock.backend._case_index import parse_instant
 from casemock.backend._records import Case, Domain, Field, RegionState
 
 if TYPE_CHECKING:
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
 
 V = TypeVar("V")
 R = TypeVar("R")
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 class RecordMap(Mapping[str, V], Generic[R, V]):
@@ -89,10 +91,9 @@ def plain_value(value: Mapping[str, Any] | None, field_type: str | None) -> Any:
     if member == "emptyValue":
         return None
     if field_type == "DateTime" and isinstance(item, str):
-        try:
-            return datetime.fromisoformat(item.replace("Z", "+00:00"))
-        except ValueError:
-            return item
+        # read as search reads it: any ISO-8601 form, UTC when no offset is given
+        micros = parse_instant(item)
+        return item if micros is None else _EPOCH + timedelta(microseconds=micros)
     return item
 
 

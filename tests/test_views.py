@@ -10,6 +10,7 @@ import pytest
 
 from casemock import CasesMock, CasesMockError, mock_cases
 from casemock._views import FrozenMap
+from casemock.seeding import create_cases, seed_domain
 from tests.conftest import REGION
 from tests.test_notebook_repr import run_python_blocks
 
@@ -278,3 +279,14 @@ def test_reprs_are_readable(mock: CasesMock, client: ConnectCasesClient) -> None
 def test_inspection_page_runs() -> None:
     namespace = run_python_blocks("inspection.md")
     assert len(namespace["case_ids"]) == 3
+
+
+def test_datetime_values_in_any_iso_form_become_aware_datetimes(mock: CasesMock) -> None:
+    domain = seed_domain(
+        mock, "support", fields=[{"name": "Due", "type": "DateTime"}], template=True
+    )
+    rows = [{"title": "a", "Due": "2024-05-01T14:00:00+02:00"}, {"title": "b", "Due": "2024-05-01"}]
+    first, second = create_cases(mock, domain.domain_id, str(domain.template_id), rows)
+    cases = mock.backend().domains[domain.domain_id].cases
+    assert cases[first].value("Due") == datetime(2024, 5, 1, 12, tzinfo=timezone.utc)
+    assert cases[second].value("Due") == datetime(2024, 5, 1, tzinfo=timezone.utc)
