@@ -15,6 +15,7 @@ DateTime-like string is keyed by its instant, so ``2024-05-01T00:00:00Z`` and
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
@@ -45,6 +46,11 @@ def parse_instant(text: str) -> int | None:
     """
     if len(text) < 10 or text[4] != "-" or text[7] != "-":
         return None
+    return _parse_date_like(text)
+
+
+@functools.lru_cache(maxsize=4096)  # a case's created and updated times repeat across writes
+def _parse_date_like(text: str) -> int | None:
     found = _DATETIME.fullmatch(text)
     if found is None:
         return None
@@ -126,19 +132,39 @@ class CaseIndex:
             self.remove(case)
         keys: list[ValueKey] = []
         texts: list[str] = []
+        by_value = self.by_value
+        # value_key() inlined: this runs on every CreateCase and UpdateCase.
         for field_id, value in case.values.items():
-            key = value_key(value)
-            if key is None:
-                continue
-            keys.append((field_id, key[0], key[1]))
-            if key[0] == "t":
-                self.instants.setdefault(field_id, {})[case_id] = key[1]
-            text = text_of(value)
-            if text is not None:
+            key: ValueKey
+            text = value.get("stringValue")
+            if text is None:
+                text = value.get("userArnValue")
+            if isinstance(text, str):
                 texts.append(text.casefold())
+                instant = parse_instant(text)
+                if instant is None:
+                    key = (field_id, "s", text)
+                else:
+                    key = (field_id, "t", instant)
+                    self.instants.setdefault(field_id, {})[case_id] = instant
+            else:
+                number = value.get("doubleValue")
+                flag = value.get("booleanValue")
+                if isinstance(number, (int, float)) and not isinstance(number, bool):
+                    key = (field_id, "n", float(number))
+                elif isinstance(flag, bool):
+                    key = (field_id, "b", flag)
+                else:
+                    continue
+            keys.append(key)
+            found = by_value.get(key)
+            if found is None:
+                by_value[key] = case_id
+            elif isinstance(found, str):
+                by_value[key] = {found, case_id}
+            else:
+                found.add(case_id)
         tags = tuple(case.tags.items())
-        for value_entry in keys:
-            _put(self.by_value, value_entry, case_id)
         for tag in tags:
             _put(self.by_tag, tag, case_id)
         self.texts[case_id] = SEPARATOR.join(texts)
