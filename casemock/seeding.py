@@ -107,8 +107,9 @@ def seed_domain(
     * ``fields``: ``{"name", "type", "description"?, "attributes"?, "options"?}``; options
       are strings (name = value) or ``{"value", "name"?, "active"?}``. ``{"id":
       "case_reason", "options": [...]}`` adds options to an existing (system) field.
-    * ``rules``: ``{"name", "rule": CaseRuleDetails, "description"?, "field"?}``; the rule
-      is attached to the template for ``field`` (fieldOptions rules need no ``field``).
+    * ``rules``: ``{"name", "rule": CaseRuleDetails, "description"?, "field"?}``; every
+      rule is attached to the template, to ``field`` when given (a fieldOptions rule
+      names its fields inside the rule).
     * ``layout``: True for a layout showing every custom field in the top panel, or
       ``{"name"?, "top": [...], "more_info": [...]}``; it is the template's default layout.
     * ``template``: True, or ``{"name"?, "description"?, "status"?, "required": [...],

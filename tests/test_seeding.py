@@ -362,3 +362,37 @@ def test_seeded_mocks_are_reproducible() -> None:
             return [domain.domain_id, *ids, *map(str, refs)]
 
     assert run() == run()
+
+
+def test_field_options_rule_names_its_fields(mock: CasesMock, client: ConnectCasesClient) -> None:
+    domain = seed_domain(
+        mock,
+        "support",
+        fields=[
+            {"name": "Product", "type": "SingleSelect", "options": ["printer", "laptop"]},
+            {"name": "Problem", "type": "SingleSelect", "options": ["jam", "battery"]},
+        ],
+        rules=[
+            {
+                "name": "problems per product",
+                "rule": {
+                    "fieldOptions": {
+                        "parentFieldId": "Product",
+                        "childFieldId": "Problem",
+                        "parentChildFieldOptionsMappings": [
+                            {"parentFieldOptionValue": "printer", "childFieldOptionValues": ["jam"]}
+                        ],
+                    }
+                },
+            }
+        ],
+        template=True,
+    )
+    rule_id = domain.case_rule_ids["problems per product"]
+    stored = client.batch_get_case_rule(domainId=domain.domain_id, caseRules=[{"id": rule_id}])
+    options = stored["caseRules"][0]["rule"]["fieldOptions"]
+    assert options["parentFieldId"] == domain.field_id("Product")
+    assert options["childFieldId"] == domain.field_id("Problem")
+    assert domain.template_id is not None
+    template = client.get_template(domainId=domain.domain_id, templateId=domain.template_id)
+    assert template["rules"] == [{"caseRuleId": rule_id}]
