@@ -21,8 +21,11 @@ Response = tuple[int, dict[str, str], bytes]
 _JSON = json.JSONEncoder(separators=(",", ":"))
 
 
+@functools.lru_cache(maxsize=4096)  # stored timestamps are read again and again
 def format_timestamp(value: datetime) -> str:
     """ISO-8601 in UTC with milliseconds, as the service writes it."""
+    if value.tzinfo is timezone.utc:  # what handlers store: no conversion needed
+        return value.isoformat(timespec="milliseconds")[:-6] + "Z"
     utc = value.astimezone(timezone.utc).replace(tzinfo=None)
     return utc.isoformat(timespec="milliseconds") + "Z"
 
