@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, cast
 from casemock._direct import Caller, Quiet, client_error, handler_for, require_active
 from casemock._errors import CasesMockError, ServiceError
 from casemock._protocol.encoder import format_timestamp
+from casemock._snapshot import paused_gc
 from casemock._validation import validate_input
 from casemock.backend._context import Context, Runtime
 from casemock.backend._records import Domain
@@ -307,7 +308,7 @@ def create_cases(
     if who:
         extra["performedBy"] = who
     ids: list[str] = []
-    with caller.state.lock:
+    with caller.state.lock, paused_gc():
         keys = _FieldKeys(caller.state.domains.get(domain_id))
         for index, row in enumerate(rows):
             fields = []
