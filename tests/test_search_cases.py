@@ -632,6 +632,18 @@ def test_deleting_cases_between_pages_neither_skips_nor_repeats(env: Env) -> Non
     assert rest["totalCount"] == 8
 
 
+def test_case_changed_between_pages_appears_at_its_new_position(env: Env) -> None:
+    for name in ("a", "b", "c", "d", "e"):
+        env.create(name)
+    sorts = [asc("title", env)]
+    first = env.search(sorts=sorts, maxResults=2)  # a, b
+    env.update("c", title=s("zz"))  # moves after the cursor: still returned, last
+    env.update("e", title=s("aa"))  # moves before the cursor: not returned again
+    rest = env.search(sorts=sorts, maxResults=100, nextToken=first["nextToken"])
+    by_id = {v: k for k, v in env.cases.items()}
+    assert [by_id[c["caseId"]] for c in rest["cases"]] == ["d", "c"]
+
+
 def test_token_from_another_query_is_refused(data: Env) -> None:
     token = data.search(maxResults=1, filter={"andAll": []})["nextToken"]
     for other in (
