@@ -11,7 +11,6 @@ from typing import Any, Protocol
 from urllib.parse import parse_qs, urlsplit
 
 from botocore.awsrequest import AWSResponse
-from botocore.compat import HTTPHeaders
 
 from casemock._errors import ServiceError, UnsupportedOperationError
 from casemock._output_check import check_output
@@ -119,7 +118,5 @@ def answer(mock: Dispatcher, request: Any) -> AWSResponse:
     else:
         data = body.read()
     status, headers, payload = handle(mock, request.method, request.url, request.headers, data)
-    http_headers = HTTPHeaders()
-    for key, value in headers.items():
-        http_headers[key] = value
-    return AWSResponse(request.url, status, http_headers, _Body(payload))
+    # AWSResponse keeps headers in its own case-insensitive HeadersDict.
+    return AWSResponse(request.url, status, headers, _Body(payload))  # type: ignore[arg-type]

@@ -80,97 +80,79 @@ def _has_type(value: Any, expected: tuple[type, ...], numeric: bool) -> bool:
     return isinstance(value, expected) and not (numeric and isinstance(value, bool))
 
 
+def _size_checks(shape: Shape, word: str) -> list[tuple[Callable[[int], bool], str]]:
+    """(violated?, constraint text) pairs for a shape's min and max."""
+    meta = shape.metadata
+    lo, hi = meta.get("min"), meta.get("max")
+    checks: list[tuple[Callable[[int], bool], str]] = []
+    if lo is not None:
+        checks.append((lambda n: n < lo, f"Member must have {word} greater than or equal to {lo}"))
+    if hi is not None:
+        checks.append((lambda n: n > hi, f"Member must have {word} less than or equal to {hi}"))
+    return checks
+
+
 @_model.shape_cache
 def _compile(shape: Shape) -> Check:
+    """A validator for ``shape``, specialised by kind so a value pays only for the
+    constraints its shape has."""
     kind = shape.type_name
-    meta = shape.metadata
-    sensitive = bool(meta.get("sensitive"))
+    show = not shape.metadata.get("sensitive")
     expected = _TYPES.get(kind, (object,))
     numeric = kind in ("integer", "long", "float", "double")
-    lo, hi = meta.get("min"), meta.get("max")
-    pattern = re.compile(meta["pattern"]) if "pattern" in meta else None
-    enum = list(getattr(shape, "enum", []) or [])
-    enum_set = frozenset(enum)
-    inner: Check | None = None
-    members: dict[str, Check] = {}
-    required: list[str] = []
-    union = False
+    exact = frozenset(expected)  # type(value) in exact: no isinstance work (bool is not int)
+
+    def type_ok(value: Any, path: Path) -> None:
+        if type(value) not in exact and not _has_type(value, expected, numeric):
+            raise _type_error(path, kind)
+
+    if numeric:
+        ranges = _size_checks(shape, "value")
+        if not ranges:
+            return lambda value, path, errors: type_ok(value, path)
+
+        def check_number(value: Any, path: Path, errors: Errors) -> None:
+            type_ok(value, path)
+            for violated, text in ranges:
+                if violated(value):
+                    errors.append((path, value, show, text))
+
+        return check_number
+    if kind in ("string", "blob"):
+        sizes = _size_checks(shape, "length")
+        enum = list(getattr(shape, "enum", []) or [])
+        enum_set = frozenset(enum)
+        pattern = re.compile(shape.metadata["pattern"]) if "pattern" in shape.metadata else None
+        if not sizes and not enum_set and pattern is None:
+            return lambda value, path, errors: type_ok(value, path)
+        enum_text = f"Member must satisfy enum value set: [{', '.join(enum)}]"
+        pattern_text = (
+            f"Member must satisfy regular expression pattern: {pattern.pattern}"
+            if pattern is not None
+            else ""
+        )
+
+        def check_string(value: Any, path: Path, errors: Errors) -> None:
+            type_ok(value, path)
+            size = len(value)
+            for violated, text in sizes:
+                if violated(size):
+                    errors.append((path, value, show, text))
+            if enum_set:
+                if value not in enum_set:
+                    errors.append((path, value, show, enum_text))
+            elif pattern is not None and pattern.fullmatch(value) is None:
+                errors.append((path, value, show, pattern_text))
+
+        return check_string
     if kind == "structure":
         assert isinstance(shape, StructureShape)
         members = {name: _compile(m) for name, m in shape.members.items()}
         required = list(shape.required_members)
         union = bool(getattr(shape, "is_tagged_union", False))
-    elif kind == "list":
-        inner = _compile(shape.member)  # type: ignore[attr-defined]
-    elif kind == "map":
-        key_check = _compile(shape.key)  # type: ignore[attr-defined]
-        value_check = _compile(shape.value)  # type: ignore[attr-defined]
-    size_word = "length"
-    exact = frozenset(expected)  # type(value) in exact: no isinstance work (bool is not int)
 
-    def check(value: Any, path: Path, errors: Errors) -> None:
-        if type(value) not in exact and not _has_type(value, expected, numeric):
-            raise _type_error(path, kind)
-        if numeric:
-            if lo is not None and value < lo:
-                errors.append(
-                    (
-                        path,
-                        value,
-                        not sensitive,
-                        f"Member must have value greater than or equal to {lo}",
-                    )
-                )
-            if hi is not None and value > hi:
-                errors.append(
-                    (
-                        path,
-                        value,
-                        not sensitive,
-                        f"Member must have value less than or equal to {hi}",
-                    )
-                )
-            return
-        if kind in ("string", "list", "map", "blob"):
-            size = len(value)
-            if lo is not None and size < lo:
-                errors.append(
-                    (
-                        path,
-                        value,
-                        not sensitive,
-                        f"Member must have {size_word} greater than or equal to {lo}",
-                    )
-                )
-            if hi is not None and size > hi:
-                errors.append(
-                    (
-                        path,
-                        value,
-                        not sensitive,
-                        f"Member must have {size_word} less than or equal to {hi}",
-                    )
-                )
-        if kind == "string":
-            if enum_set and value not in enum_set:
-                errors.append(
-                    (
-                        path,
-                        value,
-                        not sensitive,
-                        f"Member must satisfy enum value set: [{', '.join(enum)}]",
-                    )
-                )
-            elif pattern is not None and pattern.fullmatch(value) is None:
-                errors.append(
-                    (
-                        path,
-                        value,
-                        not sensitive,
-                        f"Member must satisfy regular expression pattern: {pattern.pattern}",
-                    )
-                )
-        elif kind == "structure":
+        def check_structure(value: Any, path: Path, errors: Errors) -> None:
+            type_ok(value, path)
             for name in required:
                 if value.get(name) is None:
                     errors.append(((path, name), None, False, "Member must not be null"))
@@ -183,19 +165,39 @@ def _compile(shape: Shape) -> Check:
                 sub(item, (path, name), errors)
             if union and present != 1:
                 errors.append((path, None, False, "Member must have exactly one member set"))
-        elif kind == "list":
-            assert inner is not None
+
+        return check_structure
+    if kind == "list":
+        inner = _compile(shape.member)  # type: ignore[attr-defined]
+        sizes = _size_checks(shape, "length")
+
+        def check_list(value: Any, path: Path, errors: Errors) -> None:
+            type_ok(value, path)
+            for violated, text in sizes:
+                if violated(len(value)):
+                    errors.append((path, value, show, text))
             for index, item in enumerate(value, 1):
-                if item is None:
-                    continue
-                inner(item, ((path, str(index)), "member"), errors)
-        elif kind == "map":
+                if item is not None:
+                    inner(item, ((path, str(index)), "member"), errors)
+
+        return check_list
+    if kind == "map":
+        key_check = _compile(shape.key)  # type: ignore[attr-defined]
+        value_check = _compile(shape.value)  # type: ignore[attr-defined]
+        sizes = _size_checks(shape, "length")
+
+        def check_map(value: Any, path: Path, errors: Errors) -> None:
+            type_ok(value, path)
+            for violated, text in sizes:
+                if violated(len(value)):
+                    errors.append((path, value, show, text))
             for key, item in value.items():
                 key_check(key, (path, "key"), errors)
                 if item is not None:
                     value_check(item, (path, str(key)), errors)
 
-    return check
+        return check_map
+    return lambda value, path, errors: type_ok(value, path)
 
 
 def check_shape(shape: Shape, value: Any, name: str) -> None:
