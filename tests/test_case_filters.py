@@ -253,6 +253,8 @@ def test_index_after_updates_and_deletes_equals_a_fresh_index(
             domain.case_index.add(case)
     fresh = CaseIndex()
     fresh.rebuild(domain.cases.values())
+    domain.case_index.refresh()
+    fresh.refresh()
     assert domain.case_index == fresh
 
 

@@ -124,12 +124,26 @@ class CaseIndex:
     # case id -> casefolded string values joined by SEPARATOR (what searchTerm scans)
     texts: dict[str, str] = field(default_factory=dict)
     entries: dict[str, _Entry] = field(default_factory=dict)
+    # cases added or changed since the last refresh(): indexed when a search needs them,
+    # so CreateCase and UpdateCase pay one dict write
+    pending: dict[str, Case] = field(default_factory=dict)
 
     def add(self, case: Case) -> None:
-        """Index ``case`` as it is now, replacing what was indexed for it before."""
+        """Index ``case`` as it will be at the next ``refresh()``, replacing what was
+        indexed for it before."""
+        self.pending[case.case_id] = case
+
+    def refresh(self) -> None:
+        """Bring the index up to date; every reader calls this first."""
+        if self.pending:
+            pending, self.pending = self.pending, {}
+            for case in pending.values():
+                self._index(case)
+
+    def _index(self, case: Case) -> None:
         case_id = case.case_id
         if case_id in self.entries:
-            self.remove(case)
+            self._forget(case_id)
         keys: list[ValueKey] = []
         texts: list[str] = []
         by_value = self.by_value
@@ -172,7 +186,10 @@ class CaseIndex:
 
     def remove(self, case: Case) -> None:
         """Forget ``case`` (no error when it was never indexed)."""
-        case_id = case.case_id
+        self.pending.pop(case.case_id, None)
+        self._forget(case.case_id)
+
+    def _forget(self, case_id: str) -> None:
         entry = self.entries.pop(case_id, None)
         if entry is None:
             return
@@ -191,8 +208,7 @@ class CaseIndex:
         """Index ``cases`` from scratch (after restoring a domain's cases)."""
         for store in (self.by_value, self.by_tag, self.instants, self.texts, self.entries):
             store.clear()
-        for case in cases:
-            self.add(case)
+        self.pending = {case.case_id: case for case in cases}
 
     def cases_with_value(self, field_id: str, value: dict[str, Any]) -> Collection[str]:
         """Ids of the cases that may hold ``value`` in ``field_id`` (a superset; read-only)."""

@@ -94,6 +94,7 @@ MATCH_ALL = CompiledFilter(_always)
 
 def compile_filter(domain: Domain, case_filter: dict[str, Any] | None) -> CompiledFilter:
     """Check ``case_filter`` against ``domain`` (ValidationException) and compile it."""
+    domain.case_index.refresh()
     if not case_filter:
         return MATCH_ALL
     return _compile(domain, domain.case_index, case_filter, "filter", 1)
@@ -102,6 +103,7 @@ def compile_filter(domain: Domain, case_filter: dict[str, Any] | None) -> Compil
 def compile_search_term(index: CaseIndex, search_term: str | None) -> CompiledFilter:
     """A case-insensitive substring match over the case's string values (no constraint
     when the term is empty after trimming surrounding whitespace)."""
+    index.refresh()
     term = (search_term or "").strip().casefold()
     if not term:
         return MATCH_ALL

@@ -219,6 +219,7 @@ def _project(case: Case, field_ids: list[str]) -> list[dict[str, Any]]:
 @operation("SearchCases")
 def search_cases(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     domain = ctx.domain(params["domainId"])
+    domain.case_index.refresh()  # before the sort keys read it
     order = _Order(domain, params.get("sorts") or DEFAULT_SORTS)
     query = {
         "operation": "SearchCases",
