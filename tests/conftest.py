@@ -7,8 +7,19 @@ from typing import TYPE_CHECKING, Any
 
 import boto3
 import pytest
+from hypothesis import HealthCheck, settings
 
 from casemock import CasesMock, mock_cases
+
+# CI machines are slow and shared: no per-example deadline, no "slow generation" failure,
+# and the same examples on every run so a red build is reproducible.
+settings.register_profile(
+    "casemock",
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    derandomize=True,
+)
+settings.load_profile("casemock")
 
 if TYPE_CHECKING:
     from types_boto3_connectcases import ConnectCasesClient
