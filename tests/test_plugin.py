@@ -3,6 +3,9 @@ so these tests pass whether or not the outer run loads it (``-p no:casemock``)."
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 pytest_plugins = ["pytester"]
@@ -270,3 +273,12 @@ def test_entry_point_loads_the_plugin(pytester: pytest.Pytester) -> None:
     )
     result = pytester.runpytest_subprocess("-p", "no:hypothesispytest")
     result.assert_outcomes(passed=1)
+
+
+def test_readme_pytest_example_passes(pytester: pytest.Pytester) -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    blocks = [b for b in re.findall(r"```python\n(.*?)```", readme, re.S) if "cases_client" in b]
+    assert len(blocks) == 1
+    pytester.makepyfile(test_readme=blocks[0])
+    result = pytester.runpytest(*PLUGIN)
+    result.assert_outcomes(passed=2)
