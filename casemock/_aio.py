@@ -59,17 +59,9 @@ async def _before_send(request: Any, **kwargs: Any) -> Any:
     from aiobotocore.awsrequest import AioAWSResponse
     from botocore.compat import HTTPHeaders
 
-    from casemock._transport import handle
+    from casemock._transport import handle, request_bytes
 
-    body = request.body
-    if body is None:
-        data = b""
-    elif isinstance(body, bytes):
-        data = body
-    elif isinstance(body, str):
-        data = body.encode()
-    else:
-        data = body.read()
+    data = request_bytes(request)
     delays: list[float] = []
     token = _faults.deferred_latency.set(delays)
     try:

@@ -106,17 +106,22 @@ def handle(
     return encoder.encode_output(operation, result)
 
 
-def answer(mock: Dispatcher, request: Any) -> AWSResponse:
-    """Answer a botocore AWSPreparedRequest with an AWSResponse."""
+def request_bytes(request: Any) -> bytes:
+    """The body of a prepared botocore request as bytes (it may be str, bytes or a file)."""
     body = request.body
     if body is None:
-        data = b""
-    elif isinstance(body, bytes):
-        data = body
-    elif isinstance(body, str):
-        data = body.encode()
-    else:
-        data = body.read()
+        return b""
+    if isinstance(body, bytes):
+        return body
+    if isinstance(body, str):
+        return body.encode()
+    data: bytes = body.read()
+    return data
+
+
+def answer(mock: Dispatcher, request: Any) -> AWSResponse:
+    """Answer a botocore AWSPreparedRequest with an AWSResponse."""
+    data = request_bytes(request)
     status, headers, payload = handle(mock, request.method, request.url, request.headers, data)
     # AWSResponse keeps headers in its own case-insensitive HeadersDict.
     return AWSResponse(request.url, status, headers, _Body(payload))  # type: ignore[arg-type]

@@ -12,16 +12,21 @@ reported in ``failedCases`` with the batch error code and the others are still u
 from __future__ import annotations
 
 import copy
-import json
 from typing import Any
 
 from casemock import _model
 from casemock._access import check_case_access
-from casemock._errors import ServiceError, conflict, not_found, validation_error
+from casemock._errors import ServiceError, conflict, validation_error
 from casemock.backend._context import Context
 from casemock.backend._records import Domain
 from casemock.backend._registry import operation
-from casemock.backend.cases import apply_update, plan_update, refuse_merging
+from casemock.backend.cases import (
+    apply_update,
+    batch_fingerprint,
+    plan_update,
+    refuse_merging,
+    resolve_case_identifiers,
+)
 
 NAME = "BatchUpdateCase"
 # Top-level request members and the system fields they write.
@@ -36,36 +41,6 @@ BATCH_CODES = {
     "ThrottlingException": "THROTTLED",
     "ServiceQuotaExceededException": "SERVICE_QUOTA_EXCEEDED",
 }
-
-
-def _fingerprint(params: dict[str, Any]) -> str:
-    """What makes two requests with the same clientToken "the same"."""
-    body = {k: v for k, v in params.items() if k != "clientToken"}
-    return json.dumps(body, sort_keys=True, separators=(",", ":"))
-
-
-def _resolve_cases(domain: Domain, entries: list[dict[str, Any]]) -> list[str]:
-    """The case id of each entry. A reference ID (case-insensitive) that names no case,
-    or a case named twice, refuses the whole request."""
-    case_ids: list[str] = []
-    for entry in entries:
-        identifier: dict[str, Any] = entry["caseIdentifier"]
-        reference: str | None = identifier.get("referenceId")
-        if reference is None:
-            case_ids.append(identifier["caseId"])
-            continue
-        case_id = domain.reference_numbers.get(reference.upper())
-        if case_id is None:
-            raise not_found(
-                "Case",
-                reference,
-                f"No case with reference ID {reference} in domain {domain.domain_id}.",
-            )
-        case_ids.append(case_id)
-    repeated = sorted({i for i in case_ids if case_ids.count(i) > 1})
-    if repeated:
-        raise validation_error(f"The request names cases [{', '.join(repeated)}] more than once.")
-    return case_ids
 
 
 def _field_id(domain: Domain, identifier: dict[str, Any]) -> str:
@@ -126,7 +101,7 @@ def _identifier(domain: Domain, case_id: str) -> dict[str, Any]:
 def batch_update_case(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     domain = ctx.domain(params["domainId"])
     token: str | None = params.get("clientToken") or None
-    fingerprint = _fingerprint(params)
+    fingerprint = batch_fingerprint(params)
     if token is not None and token in domain.case_batches:
         known_fingerprint, response = domain.case_batches[token]
         if known_fingerprint != fingerprint:
@@ -134,7 +109,7 @@ def batch_update_case(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
                 f"The clientToken {token} was already used for a different BatchUpdateCase request."
             )
         return copy.deepcopy(response)
-    case_ids = _resolve_cases(domain, params["cases"])
+    case_ids = [case_id for case_id, _ in resolve_case_identifiers(domain, params["cases"])]
     fields = _update_fields(domain, params)
 
     performed_by = params.get("performedBy")

@@ -11,7 +11,6 @@ case's own fields (``last_updated_datetime`` included).
 from __future__ import annotations
 
 import copy
-import json
 from datetime import datetime
 from typing import Any
 
@@ -24,7 +23,7 @@ from casemock.backend._context import Context
 from casemock.backend._pagination import page
 from casemock.backend._records import Case, Domain, RelatedItem
 from casemock.backend._registry import operation
-from casemock.backend.cases import refuse_merging
+from casemock.backend.cases import batch_fingerprint, refuse_merging, resolve_case_identifiers
 
 UPDATABLE = ("Comment", "Custom")
 LIST_CASES_PAGE_SIZE = 10  # ListCasesForContact maxResults: 1-10
@@ -206,36 +205,6 @@ def list_cases_for_contact(ctx: Context, params: dict[str, Any]) -> dict[str, An
 # -- BatchCreateRelatedItem (newer models) ------------------------------------------------
 
 
-def _fingerprint(params: dict[str, Any]) -> str:
-    body = {k: v for k, v in params.items() if k != "clientToken"}
-    return json.dumps(body, sort_keys=True, separators=(",", ":"))
-
-
-def _resolve_cases(domain: Domain, entries: list[dict[str, Any]]) -> list[tuple[str, str | None]]:
-    """(case id, reference id) for each entry; a reference id that names no case fails
-    the whole request, and so does a case named twice."""
-    resolved: list[tuple[str, str | None]] = []
-    for entry in entries:
-        identifier: dict[str, Any] = entry["caseIdentifier"]
-        reference: str | None = identifier.get("referenceId")
-        if reference is not None:
-            case_id = domain.reference_numbers.get(reference.upper())
-            if case_id is None:
-                raise not_found(
-                    "Case",
-                    reference,
-                    f"No case with reference ID {reference} in domain {domain.domain_id}",
-                )
-            resolved.append((case_id, reference))
-        else:
-            resolved.append((identifier["caseId"], None))
-    ids = [case_id for case_id, _ in resolved]
-    repeated = sorted({i for i in ids if ids.count(i) > 1})
-    if repeated:
-        raise validation_error(f"The request names cases [{', '.join(repeated)}] more than once.")
-    return resolved
-
-
 def _identifier(domain: Domain, case_id: str) -> dict[str, Any]:
     identifier: dict[str, Any] = {"caseId": case_id}
     case = domain.cases.get(case_id)
@@ -253,7 +222,7 @@ def batch_create_related_item(ctx: Context, params: dict[str, Any]) -> dict[str,
     if content.member_of(requested) != "comment":
         raise validation_error("BatchCreateRelatedItem supports comment content only.")
     token: str | None = params.get("clientToken")
-    fingerprint = _fingerprint(params)
+    fingerprint = batch_fingerprint(params)
     if token:
         previous = domain.related_item_batches.get(token)
         if previous is not None:
@@ -263,7 +232,7 @@ def batch_create_related_item(ctx: Context, params: dict[str, Any]) -> dict[str,
                     "request."
                 )
             return copy.deepcopy(previous[1])
-    resolved = _resolve_cases(domain, params["cases"])
+    resolved = resolve_case_identifiers(domain, params["cases"])
     performed_by = params.get("performedBy")
     now = ctx.now()
     succeeded: list[dict[str, Any]] = []
