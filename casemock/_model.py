@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import threading
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any, TypeVar, cast
 
 from botocore.loaders import create_loader
@@ -121,3 +122,20 @@ def shape_cache(compile_shape: Callable[[Shape], S]) -> Callable[[Shape], S]:
             return result
 
     return cached
+
+
+# The Python types a decoded value of each model type has (bool is excluded from numbers
+# by the checks themselves).
+PYTHON_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "blob": (str, bytes),
+    "integer": (int,),
+    "long": (int,),
+    "float": (int, float),
+    "double": (int, float),
+    "boolean": (bool,),
+    "timestamp": (datetime,),
+    "structure": (dict,),
+    "map": (dict,),
+    "list": (list,),
+}

@@ -22,18 +22,7 @@ from casemock._errors import OutputShapeError
 Path = Union[str, tuple["Path", Union[str, int, tuple[Any]]]]  # noqa: UP007 (recursive alias)
 Check = Callable[[Any, Path], None]
 
-_TYPES: dict[str, tuple[type, ...]] = {
-    "string": (str,),
-    "integer": (int,),
-    "long": (int,),
-    "float": (int, float),
-    "double": (int, float),
-    "boolean": (bool,),
-    "timestamp": (datetime,),
-    "structure": (dict,),
-    "map": (dict,),
-    "list": (list,),
-}
+_TYPES = _model.PYTHON_TYPES
 
 
 # Scalar kinds whose whole check is the type test (exact types: bool is not an int here).

@@ -14,7 +14,6 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any, Optional
 
 from botocore.model import Shape, StructureShape
@@ -61,19 +60,7 @@ def _type_error(path: Path, expected: str) -> ServiceError:
     return ServiceError("SerializationException", f"Expected {expected} at '{_join(path)}'")
 
 
-_TYPES: dict[str, tuple[type, ...]] = {
-    "string": (str,),
-    "blob": (str, bytes),
-    "integer": (int,),
-    "long": (int,),
-    "float": (int, float),
-    "double": (int, float),
-    "boolean": (bool,),
-    "timestamp": (datetime,),
-    "structure": (dict,),
-    "map": (dict,),
-    "list": (list,),
-}
+_TYPES = _model.PYTHON_TYPES
 
 
 def _has_type(value: Any, expected: tuple[type, ...], numeric: bool) -> bool:
