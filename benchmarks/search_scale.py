@@ -129,6 +129,7 @@ def seed(domain: Domain, cases: list[Case]) -> None:
 def index(domain: Domain, cases: list[Case]) -> None:
     for case in cases:
         domain.case_index.add(case)
+    domain.case_index.refresh()  # the index is built lazily, by the next search
 
 
 def queries(fields: dict[str, str]) -> dict[str, dict[str, Any]]:
