@@ -12,8 +12,8 @@ import binascii
 import bisect
 import hashlib
 import json
-from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Protocol, TypeVar
 
 from casemock._errors import validation_error
 
@@ -73,3 +73,25 @@ def _as_json(value: Any) -> Any:
     if isinstance(value, (tuple, list)):
         return [_as_json(v) for v in value]
     return value
+
+
+class Sequenced(Protocol):
+    seq: int
+
+
+S = TypeVar("S", bound=Sequenced)
+
+
+def page_by_creation(
+    records: Iterable[S], params: dict[str, Any], query: Any, default_size: int = 100
+) -> tuple[list[S], str | None]:
+    """One page of ``records`` in creation order, for the request's ``maxResults`` and
+    ``nextToken`` (the List operations)."""
+    ordered = sorted(records, key=_seq)
+    return page(
+        ordered, _seq, params.get("maxResults", default_size), params.get("nextToken"), query
+    )
+
+
+def _seq(record: Sequenced) -> int:
+    return record.seq

@@ -15,7 +15,7 @@ from typing import Any
 from casemock import _model
 from casemock._errors import conflict, not_found, quota_exceeded, validation_error
 from casemock.backend._context import Context
-from casemock.backend._pagination import page
+from casemock.backend._pagination import page_by_creation
 from casemock.backend._records import CaseRule, Domain, Field, Template
 from casemock.backend._registry import operation
 from casemock.backend.fields import live_field
@@ -220,12 +220,9 @@ def delete_case_rule(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
 @operation("ListCaseRules")
 def list_case_rules(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     domain = ctx.domain(params["domainId"])
-    rules = sorted((r for r in domain.case_rules.values() if not r.deleted), key=lambda r: r.seq)
-    items, token = page(
-        rules,
-        lambda r: r.seq,
-        params.get("maxResults", 100),
-        params.get("nextToken"),
+    items, token = page_by_creation(
+        (r for r in domain.case_rules.values() if not r.deleted),
+        params,
         {"operation": "ListCaseRules", "domainId": domain.domain_id},
     )
     result: dict[str, Any] = {"caseRules": [_summary(r) for r in items]}

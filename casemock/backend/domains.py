@@ -7,7 +7,7 @@ from typing import Any
 from casemock._errors import conflict, quota_exceeded
 from casemock.backend import system_fields
 from casemock.backend._context import Context
-from casemock.backend._pagination import page
+from casemock.backend._pagination import page_by_creation
 from casemock.backend._records import Domain
 from casemock.backend._registry import operation
 
@@ -51,10 +51,7 @@ def get_domain(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
 
 @operation("ListDomains")
 def list_domains(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    domains = sorted(ctx.state.domains.values(), key=lambda d: d.seq)
-    items, token = page(
-        domains, lambda d: d.seq, params.get("maxResults", 10), params.get("nextToken"), "domains"
-    )
+    items, token = page_by_creation(ctx.state.domains.values(), params, "domains", 10)
     result: dict[str, Any] = {
         "domains": [{"domainId": d.domain_id, "domainArn": d.arn, "name": d.name} for d in items]
     }

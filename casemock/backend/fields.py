@@ -14,7 +14,7 @@ from casemock import _model
 from casemock._errors import conflict, not_found, quota_exceeded, validation_error
 from casemock.backend import system_fields
 from casemock.backend._context import Context
-from casemock.backend._pagination import page
+from casemock.backend._pagination import page_by_creation
 from casemock.backend._records import Domain, Field
 from casemock.backend._registry import operation
 
@@ -189,16 +189,15 @@ def delete_field(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
 @operation("ListFields")
 def list_fields(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     domain = ctx.domain(params["domainId"])
-    visible = [
-        f for f in domain.fields.values() if not f.deleted and system_fields.is_listed(f.field_id)
-    ]
-    visible.sort(key=lambda f: f.seq)
-    items, token = page(
-        visible,
-        lambda f: f.seq,
-        params.get("maxResults", DEFAULT_PAGE_SIZE),
-        params.get("nextToken"),
+    items, token = page_by_creation(
+        (
+            f
+            for f in domain.fields.values()
+            if not f.deleted and system_fields.is_listed(f.field_id)
+        ),
+        params,
         ["ListFields", domain.domain_id],
+        DEFAULT_PAGE_SIZE,
     )
     result: dict[str, Any] = {"fields": [_summary(f) for f in items]}
     if token:

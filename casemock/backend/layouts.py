@@ -13,7 +13,7 @@ from typing import Any
 
 from casemock._errors import conflict, not_found, quota_exceeded, validation_error
 from casemock.backend._context import Context
-from casemock.backend._pagination import page
+from casemock.backend._pagination import page_by_creation
 from casemock.backend._records import Domain, Layout
 from casemock.backend._registry import operation
 from casemock.backend.fields import DEFAULT_PAGE_SIZE, live_field
@@ -167,13 +167,11 @@ def delete_layout(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
 @operation("ListLayouts")
 def list_layouts(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     domain = ctx.domain(params["domainId"])
-    live = sorted((x for x in domain.layouts.values() if not x.deleted), key=lambda x: x.seq)
-    items, token = page(
-        live,
-        lambda x: x.seq,
-        params.get("maxResults", DEFAULT_PAGE_SIZE),
-        params.get("nextToken"),
+    items, token = page_by_creation(
+        (x for x in domain.layouts.values() if not x.deleted),
+        params,
         ["ListLayouts", domain.domain_id],
+        DEFAULT_PAGE_SIZE,
     )
     result: dict[str, Any] = {
         "layouts": [{"layoutId": x.layout_id, "layoutArn": x.arn, "name": x.name} for x in items]

@@ -14,7 +14,7 @@ from typing import Any
 
 from casemock._errors import conflict, not_found, quota_exceeded, validation_error
 from casemock.backend._context import Context
-from casemock.backend._pagination import page
+from casemock.backend._pagination import page_by_creation
 from casemock.backend._records import Domain, Template
 from casemock.backend._registry import operation
 from casemock.backend.fields import DEFAULT_PAGE_SIZE, live_field
@@ -221,16 +221,11 @@ def delete_template(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
 def list_templates(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     domain = ctx.domain(params["domainId"])
     statuses: list[str] = sorted(set(params.get("status") or ["Active", "Inactive"]))
-    live = sorted(
+    items, token = page_by_creation(
         (t for t in domain.templates.values() if not t.deleted and t.status in statuses),
-        key=lambda t: t.seq,
-    )
-    items, token = page(
-        live,
-        lambda t: t.seq,
-        params.get("maxResults", DEFAULT_PAGE_SIZE),
-        params.get("nextToken"),
+        params,
         ["ListTemplates", domain.domain_id, statuses],
+        DEFAULT_PAGE_SIZE,
     )
     summaries = []
     for t in items:
