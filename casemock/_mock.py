@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import copy
 import functools
-import inspect
 import itertools
 import os
 import random
 import threading
-import unittest
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -18,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
 
 from casemock import _aio, _patch
 from casemock._access import AccessPolicy, Scope
+from casemock._decorate import decorate
 from casemock._errors import CasesMockError, MockNotStartedError, ServiceError
 from casemock._faults import UNSET, ErrorRule, Faults, LatencyRule, Unset
 from casemock._settings import Settings
@@ -153,76 +152,7 @@ class CasesMock:
     def __call__(self, target: F) -> F: ...
 
     def __call__(self, target: Any) -> Any:
-        if inspect.isclass(target):
-            if issubclass(target, unittest.TestCase):
-                return self._decorate_testcase(target)
-            for name, member in list(vars(target).items()):
-                if name.startswith("test") and callable(member):
-                    setattr(target, name, self(member))
-            return target
-        if inspect.iscoroutinefunction(target):
-
-            @functools.wraps(target)
-            async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
-                with self:
-                    return await target(*args, **kwargs)
-
-            return async_wrapper
-
-        @functools.wraps(target)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with self:
-                return target(*args, **kwargs)
-
-        return wrapper
-
-    def _decorate_testcase(self, cls: type[unittest.TestCase]) -> type[unittest.TestCase]:
-        """The mock is active from setUpClass to tearDownClass; each test starts from the
-        state setUpClass left (a copy), so tests cannot see each other's changes."""
-        mock = self
-        original_setup_class = cls.__dict__.get("setUpClass")
-        original_teardown_class = cls.__dict__.get("tearDownClass")
-        original_setup = cls.__dict__.get("setUp")
-        baseline: dict[str, dict[str, RegionState]] = {}
-
-        def set_up_class(klass: type[unittest.TestCase]) -> None:
-            mock.start()
-            try:
-                if original_setup_class is not None:
-                    original_setup_class.__func__(klass)
-                else:
-                    super(cls, klass).setUpClass()  # type: ignore[misc]  # inherited one runs
-            except BaseException:
-                mock.stop()
-                raise
-            baseline["states"] = mock._copy_states()
-
-        def tear_down_class(klass: type[unittest.TestCase]) -> None:
-            try:
-                if original_teardown_class is not None:
-                    original_teardown_class.__func__(klass)
-                else:
-                    super(cls, klass).tearDownClass()  # type: ignore[misc]
-            finally:
-                mock.stop()
-
-        def set_up(test: unittest.TestCase) -> None:
-            if "states" in baseline:
-                with mock._lock:
-                    mock._states = copy_states(baseline["states"])
-                    mock.calls = []
-                    mock.events = []
-                    mock.faults.clear()
-                    mock.access.clear()
-            if original_setup is not None:
-                original_setup(test)
-            else:
-                super(cls, test).setUp()  # type: ignore[misc]  # inherited one runs
-
-        cls.setUpClass = classmethod(set_up_class)  # type: ignore[assignment,method-assign]
-        cls.tearDownClass = classmethod(tear_down_class)  # type: ignore[assignment,method-assign]
-        cls.setUp = set_up  # type: ignore[assignment,method-assign]
-        return cls
+        return decorate(self, target)
 
     # -- state ----------------------------------------------------------------------------
 

@@ -1,0 +1,89 @@
+"""How ``mock_cases`` decorates functions, ``async def`` functions and test classes."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import unittest
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from casemock._mock import CasesMock
+    from casemock.backend._records import RegionState
+
+
+def decorate(mock: CasesMock, target: Any) -> Any:
+    """``mock`` active around ``target``: a function, an ``async def`` function, a
+    ``unittest.TestCase`` class, or any other class whose ``test*`` methods it wraps."""
+    if inspect.isclass(target):
+        if issubclass(target, unittest.TestCase):
+            return decorate_testcase(mock, target)
+        for name, member in list(vars(target).items()):
+            if name.startswith("test") and callable(member):
+                setattr(target, name, decorate(mock, member))
+        return target
+    if inspect.iscoroutinefunction(target):
+
+        @functools.wraps(target)
+        async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
+            with mock:
+                return await target(*args, **kwargs)
+
+        return async_wrapper
+
+    @functools.wraps(target)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with mock:
+            return target(*args, **kwargs)
+
+    return wrapper
+
+
+def decorate_testcase(mock: CasesMock, cls: type[unittest.TestCase]) -> type[unittest.TestCase]:
+    """The mock is active from setUpClass to tearDownClass; each test starts from the
+    state setUpClass left (a copy), so tests cannot see each other's changes."""
+    from casemock._mock import copy_states
+
+    original_setup_class = cls.__dict__.get("setUpClass")
+    original_teardown_class = cls.__dict__.get("tearDownClass")
+    original_setup = cls.__dict__.get("setUp")
+    baseline: dict[str, dict[str, RegionState]] = {}
+
+    def set_up_class(klass: type[unittest.TestCase]) -> None:
+        mock.start()
+        try:
+            if original_setup_class is not None:
+                original_setup_class.__func__(klass)
+            else:
+                super(cls, klass).setUpClass()  # type: ignore[misc]  # inherited one runs
+        except BaseException:
+            mock.stop()
+            raise
+        baseline["states"] = mock._copy_states()
+
+    def tear_down_class(klass: type[unittest.TestCase]) -> None:
+        try:
+            if original_teardown_class is not None:
+                original_teardown_class.__func__(klass)
+            else:
+                super(cls, klass).tearDownClass()  # type: ignore[misc]
+        finally:
+            mock.stop()
+
+    def set_up(test: unittest.TestCase) -> None:
+        if "states" in baseline:
+            with mock._lock:
+                mock._states = copy_states(baseline["states"])
+                mock.calls = []
+                mock.events = []
+                mock.faults.clear()
+                mock.access.clear()
+        if original_setup is not None:
+            original_setup(test)
+        else:
+            super(cls, test).setUp()  # type: ignore[misc]  # inherited one runs
+
+    cls.setUpClass = classmethod(set_up_class)  # type: ignore[assignment,method-assign]
+    cls.tearDownClass = classmethod(tear_down_class)  # type: ignore[assignment,method-assign]
+    cls.setUp = set_up  # type: ignore[assignment,method-assign]
+    return cls
