@@ -92,9 +92,9 @@ def handle(
         handler = handler_for(operation)
         if handler is None:
             raise UnsupportedOperationError(operation)
-        mock.before_handle(operation, params, access_key_id)
         state = mock.region_state(region)
         context = Context(mock.runtime, state, operation, access_key_id)
+        mock.before_handle(operation, params, access_key_id)
         with state.lock:
             result = handler(context, params)
         if mock.strict:

@@ -82,3 +82,14 @@ def test_log_starts_empty_each_activation_and_survives_stop() -> None:
     assert [c.operation for c in m.calls] == ["ListDomains"]  # readable after the block
     with m:
         assert m.calls == []
+
+
+def test_a_call_refused_by_an_injected_fault_names_its_caller_and_region() -> None:
+    with mock_cases(region="eu-west-2") as mock:
+        mock.add_error("ListDomains", "AccessDeniedException")
+        client = mock.client(access_key_id="AKIAFAULTED")
+        with pytest.raises(ClientError):
+            client.list_domains()
+        (call,) = mock.calls
+    assert call.error_code == "AccessDeniedException"
+    assert (call.region, call.access_key_id) == ("eu-west-2", "AKIAFAULTED")
