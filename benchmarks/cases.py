@@ -88,6 +88,18 @@ def _case_setup(client: ConnectCasesClient) -> dict[str, Any]:
     }
 
 
+def _search_setup(client: ConnectCasesClient) -> dict[str, Any]:
+    """The case setup plus 59 more cases (60 in all): a 25-result page of open cases."""
+    args = _case_setup(client)
+    for _ in range(59):
+        client.create_case(
+            domainId=args["domainId"], templateId=args["templateId"], fields=args["fields"]
+        )
+    args["filter"] = {"field": {"equalTo": {"id": "status", "value": {"stringValue": "open"}}}}
+    args["projection"] = args["read"][:5]
+    return args
+
+
 SCENARIOS = [
     Scenario(
         "CreateCase",
@@ -101,6 +113,17 @@ SCENARIOS = [
         _case_setup,
         lambda client, args: client.get_case(
             domainId=args["domainId"], caseId=args["caseId"], fields=args["read"]
+        ),
+    ),
+    Scenario(
+        "SearchCases",
+        _search_setup,
+        lambda client, args: client.search_cases(
+            domainId=args["domainId"],
+            filter=args["filter"],
+            fields=args["projection"],
+            sorts=[{"fieldId": "created_datetime", "sortOrder": "Asc"}],
+            maxResults=25,
         ),
     ),
     Scenario(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,10 @@ settings.register_profile(
     derandomize=True,
 )
 settings.load_profile("casemock")
+
+# casemock's own suite checks every answer against the model (strict mode); subprocesses
+# started by the tests inherit it.
+os.environ.setdefault("CASEMOCK_STRICT", "1")
 
 if TYPE_CHECKING:
     from types_boto3_connectcases import ConnectCasesClient

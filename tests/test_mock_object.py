@@ -439,3 +439,14 @@ def test_readme_examples_run(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "ok"
+
+
+def test_strict_mode_is_off_by_default_and_follows_casemock_strict(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("CASEMOCK_STRICT", raising=False)
+    assert mock_cases().strict is False
+    assert mock_cases(strict=True).strict is True
+    monkeypatch.setenv("CASEMOCK_STRICT", "1")
+    assert mock_cases().strict is True
+    assert mock_cases(strict=False).strict is False
