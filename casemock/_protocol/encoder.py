@@ -4,12 +4,12 @@ exactly as the rest-json protocol lays them out."""
 from __future__ import annotations
 
 import functools
-import json
 import os
 from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 
+import orjson
 from botocore.model import Shape, StructureShape
 
 from casemock import _model
@@ -17,8 +17,6 @@ from casemock._errors import ServiceError
 
 Converter = Callable[[Any], Any]
 Response = tuple[int, dict[str, str], bytes]
-
-_JSON = json.JSONEncoder(separators=(",", ":"))
 
 
 @functools.lru_cache(maxsize=4096)  # stored timestamps are read again and again
@@ -132,7 +130,7 @@ def encode_output(operation: str, result: dict[str, Any]) -> Response:
                 status = int(value)
             elif location == "header":
                 headers[wire] = _header_text(value)
-    body = _JSON.encode(convert(result)).encode()
+    body = orjson.dumps(convert(result))
     return status, headers, body
 
 
@@ -163,4 +161,4 @@ def encode_error(error: ServiceError) -> Response:
             headers[wire] = _header_text(value)
         else:
             body[wire] = value
-    return status, headers, _JSON.encode(body).encode()
+    return status, headers, orjson.dumps(body)
