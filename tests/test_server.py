@@ -6,6 +6,7 @@ import json
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from typing import Any
 
 import boto3
 import pytest
@@ -26,14 +27,18 @@ def endpoint() -> Iterator[str]:
         thread.join()
 
 
-def test_boto3_client_talks_to_the_server(endpoint: str) -> None:
-    client = boto3.client(
+def client_for(endpoint: str, region: str) -> Any:
+    return boto3.client(
         "connectcases",
-        region_name="eu-west-2",
+        region_name=region,
         endpoint_url=endpoint,
         aws_access_key_id="AKIDSERVER",
         aws_secret_access_key="secret",
     )
+
+
+def test_boto3_client_talks_to_the_server(endpoint: str) -> None:
+    client = client_for(endpoint, "eu-west-2")
     created = client.create_domain(name="over-http")
     assert created["domainArn"].startswith("arn:aws:cases:eu-west-2:111122223333:domain/")
     client.tag_resource(arn=created["domainArn"], tags={"team": "support"})
@@ -42,13 +47,7 @@ def test_boto3_client_talks_to_the_server(endpoint: str) -> None:
 
 
 def test_errors_keep_status_type_and_members(endpoint: str) -> None:
-    client = boto3.client(
-        "connectcases",
-        region_name="eu-west-2",
-        endpoint_url=endpoint,
-        aws_access_key_id="AKIDSERVER",
-        aws_secret_access_key="secret",
-    )
+    client = client_for(endpoint, "eu-west-2")
     with pytest.raises(ClientError) as excinfo:
         client.get_domain(domainId="missing")
     response = excinfo.value.response
@@ -58,20 +57,8 @@ def test_errors_keep_status_type_and_members(endpoint: str) -> None:
 
 
 def test_regions_are_separate_over_http(endpoint: str) -> None:
-    west = boto3.client(
-        "connectcases",
-        region_name="us-west-2",
-        endpoint_url=endpoint,
-        aws_access_key_id="AKIDSERVER",
-        aws_secret_access_key="secret",
-    )
-    east = boto3.client(
-        "connectcases",
-        region_name="us-east-1",
-        endpoint_url=endpoint,
-        aws_access_key_id="AKIDSERVER",
-        aws_secret_access_key="secret",
-    )
+    west = client_for(endpoint, "us-west-2")
+    east = client_for(endpoint, "us-east-1")
     west.create_domain(name="only-west")
     assert [d["name"] for d in west.list_domains()["domains"]] == ["only-west"]
     assert east.list_domains()["domains"] == []
