@@ -59,15 +59,6 @@ def has_member(shape_name: str, member: str) -> bool:
     return member in getattr(shape, "members", {})
 
 
-@functools.cache
-def error_status(code: str) -> int:
-    """HTTP status of a modeled error code (ServiceQuotaExceededException is 402)."""
-    for shape in service_model().error_shapes:
-        if shape.name == code:
-            return int(shape.metadata.get("error", {}).get("httpStatusCode", 400))
-    return 400
-
-
 def error_codes() -> list[str]:
     return [shape.name for shape in service_model().error_shapes]
 
