@@ -16,8 +16,9 @@ from casemock._mock import Call, CasesClient, CasesMock, mock_cases
 from casemock._settings import Settings
 
 if TYPE_CHECKING:
-    from casemock._snapshot import StateDocument
-    from casemock._views import (
+    from casemock._snapshots.document import StateDocument
+    from casemock.seeding import SeededDomain, create_cases, seed_domain
+    from casemock.views._backend import (
         AuditEventView,
         BackendView,
         CaseRuleView,
@@ -30,22 +31,21 @@ if TYPE_CHECKING:
         RelatedItemView,
         TemplateView,
     )
-    from casemock.seeding import SeededDomain, create_cases, seed_domain
 
 # Imported on first use, so that `import casemock` stays cheap.
 _LAZY = {
-    "StateDocument": "casemock._snapshot",
-    "AuditEventView": "casemock._views",
-    "BackendView": "casemock._views",
-    "CaseRuleView": "casemock._views",
-    "CaseView": "casemock._views",
-    "DomainView": "casemock._views",
-    "FieldOptionView": "casemock._views",
-    "FieldView": "casemock._views",
-    "FrozenMap": "casemock._views",
-    "LayoutView": "casemock._views",
-    "RelatedItemView": "casemock._views",
-    "TemplateView": "casemock._views",
+    "StateDocument": "casemock._snapshots.document",
+    "AuditEventView": "casemock.views._backend",
+    "BackendView": "casemock.views._backend",
+    "CaseRuleView": "casemock.views._backend",
+    "CaseView": "casemock.views._backend",
+    "DomainView": "casemock.views._backend",
+    "FieldOptionView": "casemock.views._backend",
+    "FieldView": "casemock.views._backend",
+    "FrozenMap": "casemock.views._backend",
+    "LayoutView": "casemock.views._backend",
+    "RelatedItemView": "casemock.views._backend",
+    "TemplateView": "casemock.views._backend",
     "SeededDomain": "casemock.seeding",
     "create_cases": "casemock.seeding",
     "seed_domain": "casemock.seeding",

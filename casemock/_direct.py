@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from casemock import _model
 from casemock._errors import CasesMockError, ServiceError, UnsupportedOperationError
-from casemock._validation import validate_input
+from casemock._protocol.validation import validate_input
 from casemock.backend._context import Context, Handler
 from casemock.backend._registry import handlers
 

@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
 
-from casemock import _aio, _patch
 from casemock._access import AccessPolicy, Scope
 from casemock._decorate import decorate
 from casemock._errors import CasesMockError, MockNotStartedError, ServiceError
 from casemock._faults import UNSET, ErrorRule, Faults, LatencyRule, Unset
+from casemock._intercept import aio as _aio
+from casemock._intercept import botocore as _patch
 from casemock._settings import Settings
 from casemock.backend._context import Context
 from casemock.backend._records import RegionState
@@ -27,8 +28,8 @@ if TYPE_CHECKING:
     from botocore.config import Config
     from types_boto3_connectcases import ConnectCasesClient as CasesClient
 
-    from casemock._snapshot import StateSource
-    from casemock._views import BackendView
+    from casemock._snapshots.document import StateSource
+    from casemock.views._backend import BackendView
 else:
     from botocore.client import BaseClient as CasesClient
 
@@ -97,7 +98,7 @@ class CasesMock:
         # A state document (or file) applied at every start(); see restore().
         self._initial_state = state
         if isinstance(state, Mapping):
-            from casemock._snapshot import check_header
+            from casemock._snapshots.document import check_header
 
             check_header(state)
 
@@ -167,7 +168,7 @@ class CasesMock:
         self._random = random.Random(self.seed)
 
     def _apply_initial_state(self) -> None:
-        from casemock import _snapshot
+        from casemock._snapshots import document as _snapshot
 
         assert self._initial_state is not None
         self._initial_state = _snapshot.read(self._initial_state, keep=True)  # a file: once
@@ -220,7 +221,7 @@ class CasesMock:
         """Typed, read-only views of what is stored for ``region`` (default: the mock's):
         domains with their fields, layouts, templates, case rules and cases, the case
         events and tags. See docs/inspection.md."""
-        from casemock._views import BackendView
+        from casemock.views._backend import BackendView
 
         if account_id is not None and account_id != self.account_id:
             raise CasesMockError(
@@ -232,7 +233,7 @@ class CasesMock:
     def snapshot(self) -> dict[str, Any]:
         """The whole state (every region) as a JSON-serialisable, versioned document for
         :meth:`restore` or ``mock_cases(state=...)``. See docs/snapshots.md."""
-        from casemock import _snapshot
+        from casemock._snapshots import document as _snapshot
 
         return _snapshot.snapshot(self)
 
@@ -241,13 +242,13 @@ class CasesMock:
         :meth:`save`): ids, ARNs, timestamps, audit history and tags come back exactly.
         The call log and recorded events start empty. A document that cannot be read
         raises SnapshotFormatError and leaves the state as it was."""
-        from casemock import _snapshot
+        from casemock._snapshots import document as _snapshot
 
         _snapshot.restore(self, _snapshot.read(state))
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write :meth:`snapshot` to a JSON file (gzip-compressed if it ends in ``.gz``)."""
-        from casemock import _snapshot
+        from casemock._snapshots import document as _snapshot
 
         _snapshot.write(self.snapshot(), path)
 
@@ -256,7 +257,7 @@ class CasesMock:
         self.restore(path)
 
     def _repr_html_(self) -> str:
-        from casemock import _html
+        from casemock.views import _html
 
         return _html.mock_html(self)
 

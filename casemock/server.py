@@ -20,7 +20,8 @@ from socketserver import ThreadingMixIn
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-from casemock import _model, _transport
+from casemock import _dispatch as _transport
+from casemock import _model
 from casemock._errors import ServiceError, UnsupportedOperationError
 from casemock._mock import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, CasesMock
 from casemock._protocol import encoder, router

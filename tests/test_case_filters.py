@@ -13,11 +13,11 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from casemock._errors import ServiceError
-from casemock.backend._case_index import CaseIndex, parse_instant
 from casemock.backend._context import Context, Runtime
 from casemock.backend._records import Case, Domain, Field, RegionState
-from casemock.backend.case_filters import MAX_DEPTH, compile_filter, compile_search_term
-from casemock.backend.search import find_cases, search_cases
+from casemock.backend.search.cases import find_cases, search_cases
+from casemock.backend.search.filters import MAX_DEPTH, compile_filter, compile_search_term
+from casemock.backend.search.index import CaseIndex, parse_instant
 
 NOW = datetime(2025, 1, 1, tzinfo=timezone.utc)
 FIELD_TYPES = {

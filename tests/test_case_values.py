@@ -21,13 +21,13 @@ from casemock import Settings, mock_cases
 from casemock._errors import ServiceError
 from casemock._protocol.encoder import format_timestamp
 from casemock.backend._records import Domain, Field, FieldOption
-from casemock.backend.case_values import (
+from casemock.backend.cases.values import (
     EMPTY,
     check_fields,
     check_value,
     has_value,
 )
-from casemock.backend.system_fields import SERVICE_SET
+from casemock.backend.config.system_fields import SERVICE_SET
 from tests.conftest import REGION
 from tests.test_cases import (
     as_fields,
@@ -369,7 +369,7 @@ def test_whole_number_doubles_come_back_as_doubles() -> None:
 
     from casemock._settings import Settings
     from casemock.backend._records import Field
-    from casemock.backend.case_values import check_value
+    from casemock.backend.cases.values import check_value
 
     now = datetime.now(timezone.utc)
     number = Field(1, "n", "arn", "Amount", "Number", "Custom", None, None, now, now)

@@ -16,7 +16,7 @@ from botocore.exceptions import ClientError
 
 from casemock import CasesMock, Settings, _model, mock_cases
 from casemock.backend._records import Domain
-from casemock.backend.system_fields import SERVICE_SET
+from casemock.backend.config.system_fields import SERVICE_SET
 from tests.conftest import REGION
 
 if TYPE_CHECKING:

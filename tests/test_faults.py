@@ -288,7 +288,7 @@ def test_each_test_of_a_decorated_testcase_starts_without_faults() -> None:
     @mock_cases
     class Suite(unittest.TestCase):
         def test_1_adds(self) -> None:
-            from casemock import _patch
+            from casemock._intercept import botocore as _patch
 
             mock = _patch.current()
             assert mock is not None
@@ -296,7 +296,7 @@ def test_each_test_of_a_decorated_testcase_starts_without_faults() -> None:
             seen.append(len(mock.faults.rules))
 
         def test_2_sees_none(self) -> None:
-            from casemock import _patch
+            from casemock._intercept import botocore as _patch
 
             mock = _patch.current()
             assert mock is not None

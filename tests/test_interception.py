@@ -23,7 +23,8 @@ from botocore.exceptions import ClientError
 from botocore.session import Session
 from botocore.signers import RequestSigner
 
-from casemock import CasesMock, _patch, mock_cases
+from casemock import CasesMock, mock_cases
+from casemock._intercept import botocore as _patch
 
 if TYPE_CHECKING:
     from types_boto3_connectcases import ConnectCasesClient

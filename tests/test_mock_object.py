@@ -24,9 +24,9 @@ from casemock import (
     CasesMockError,
     MockNotStartedError,
     OutputShapeError,
-    _patch,
     mock_cases,
 )
+from casemock._intercept import botocore as _patch
 from casemock.backend._registry import handlers
 
 if TYPE_CHECKING:

@@ -36,10 +36,11 @@ from botocore.validate import validate_parameters
 
 from casemock import UnsupportedOperationError, _model, mock_cases
 from casemock._errors import ServiceError
-from casemock._output_check import check_output
 from casemock._protocol import decoder, encoder, router
-from casemock._validation import validate_input
-from casemock.backend._registry import handler_for, handlers
+from casemock._protocol.output_check import check_output
+from casemock._protocol.validation import validate_input
+from casemock.backend._registry import MODULES, handler_for, handlers
+from casemock.backend._registry import operation as register_operation
 
 ROOT = Path(__file__).resolve().parent.parent
 OPERATIONS = sorted(_model.operation_names())
@@ -372,7 +373,7 @@ def test_an_operation_without_a_handler_answers_unsupported_operation_error(
 ) -> None:
     """Never a silent 404: a model operation with no handler raises casemock's own error
     naming it (every operation has one today; this guards the mechanism)."""
-    import casemock._transport as transport
+    import casemock._dispatch as transport
 
     monkeypatch.setattr(transport, "handler_for", lambda name: None)
     client = boto3.client(
@@ -400,15 +401,36 @@ def test_first_call_imports_only_the_module_it_needs() -> None:
     code = (
         "import sys\n"
         "from casemock.backend._registry import handler_for\n"
-        "assert handler_for('ListDomains').__module__ == 'casemock.backend.domains'\n"
+        "assert handler_for('ListDomains').__module__ == 'casemock.backend.config.domains'\n"
         "print(sorted(m for m in sys.modules if m.startswith('casemock.backend.')"
         " and not m.split('.')[-1].startswith('_')))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     loaded = done.stdout.strip()
-    assert "casemock.backend.domains" in loaded
-    assert "casemock.backend.cases" not in loaded
+    assert "casemock.backend.config.domains" in loaded
+    assert "casemock.backend.cases.lifecycle" not in loaded
+
+
+def test_modules_table_names_the_module_of_every_handler() -> None:
+    """``MODULES`` is the map of the backend: every model operation is in it, and each
+    registered handler lives in the module the table names."""
+    assert set(OPERATIONS) <= set(MODULES)
+    for name, handler in handlers().items():
+        assert handler.__module__ == MODULES[name], name
+
+
+def test_operations_the_installed_model_lacks_get_no_handler() -> None:
+    absent = set(MODULES) - set(OPERATIONS)
+    assert not absent & set(handlers())
+
+
+def test_registering_an_operation_the_model_lacks_is_a_no_op() -> None:
+    def handler(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
+        return {}
+
+    assert register_operation("NoSuchOperationInTheModel")(handler) is handler
+    assert "NoSuchOperationInTheModel" not in handlers()
 
 
 def test_handlers_are_named_like_model_operations() -> None:

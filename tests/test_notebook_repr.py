@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from casemock import CasesMock
-from casemock._html import MAX_ROWS
 from casemock.seeding import create_cases, seed_domain
+from casemock.views._html import MAX_ROWS
 
 if TYPE_CHECKING:
     from types_boto3_connectcases import ConnectCasesClient

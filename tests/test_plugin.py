@@ -26,7 +26,7 @@ def test_cases_mock_is_active_and_fresh_per_test(pytester: pytest.Pytester) -> N
         """
         import pytest
         from casemock import CasesMock, CasesClient
-        from casemock import _patch
+        from casemock._intercept import botocore as _patch
 
         @pytest.mark.parametrize("name", ["first", "second"])
         def test_one_domain_each(cases_mock: CasesMock, cases_client: CasesClient, name):
@@ -93,7 +93,7 @@ def test_marker_alone_activates_the_mock(pytester: pytest.Pytester) -> None:
         """
         import boto3
         import pytest
-        from casemock import _patch
+        from casemock._intercept import botocore as _patch
 
         @pytest.mark.casemock(account_id="210987654321")
         def test_marked():
@@ -134,7 +134,7 @@ def test_module_scoped_mock_keeps_state_across_the_module(pytester: pytest.Pytes
         pytester,
         """
         import pytest
-        from casemock import _patch
+        from casemock._intercept import botocore as _patch
 
         pytestmark = pytest.mark.casemock(region="eu-central-1")
 
@@ -190,7 +190,7 @@ def test_mock_is_stopped_after_the_test(pytester: pytest.Pytester) -> None:
     result = run(
         pytester,
         """
-        from casemock import _patch
+        from casemock._intercept import botocore as _patch
 
         kept = []
 

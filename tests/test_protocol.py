@@ -14,9 +14,9 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from casemock import CasesMock, _model
+from casemock._dispatch import caller
 from casemock._errors import ServiceError, not_found
 from casemock._protocol import decoder, encoder, router
-from casemock._transport import caller
 
 if TYPE_CHECKING:
     from types_boto3_connectcases import ConnectCasesClient

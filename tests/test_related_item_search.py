@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from casemock import _model
 from casemock.backend._records import Case, Domain, Field, RelatedItem
-from casemock.backend.related_item_search import compile_filters
+from casemock.backend.search.related_items import compile_filters
 from tests.test_cases import create, make_field, make_template, text
 from tests.test_related_items import (
     CONTACT,

@@ -8,7 +8,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from casemock.backend.rule_evaluator import (
+from casemock.backend.config.rule_evaluator import (
     RuleOutcome,
     allowed_child_options,
     evaluate_condition,

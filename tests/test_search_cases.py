@@ -14,7 +14,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from casemock import CasesMock
-from casemock.backend.case_filters import MAX_DEPTH
+from casemock.backend.search.filters import MAX_DEPTH
 from tests.conftest import REGION
 
 if TYPE_CHECKING:

@@ -12,7 +12,7 @@ from botocore.exceptions import ClientError
 
 from casemock import CasesMock, CasesMockError, SnapshotFormatError, _model, mock_cases
 from casemock._settings import Settings
-from casemock._snapshot import StateDocument
+from casemock._snapshots.document import StateDocument
 from casemock.seeding import create_cases, seed_domain
 from tests.test_notebook_repr import run_python_blocks
 

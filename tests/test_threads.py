@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from botocore.endpoint import Endpoint
 from botocore.exceptions import ClientError
 
-from casemock import CasesMock, Settings, _patch, mock_cases
+from casemock import CasesMock, Settings, mock_cases
+from casemock._intercept import botocore as _patch
 
 if TYPE_CHECKING:
     from types_boto3_connectcases import ConnectCasesClient

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from casemock import _model
 from casemock._errors import ServiceError
-from casemock._validation import check_shape, validate_input
+from casemock._protocol.validation import check_shape, validate_input
 
 if TYPE_CHECKING:
     from types_boto3_connectcases import ConnectCasesClient

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from casemock import CasesMock, CasesMockError, mock_cases
-from casemock._views import FrozenMap
 from casemock.seeding import create_cases, seed_domain
+from casemock.views._backend import FrozenMap
 from tests.conftest import REGION
 from tests.test_notebook_repr import run_python_blocks
 

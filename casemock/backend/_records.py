@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from casemock.backend._case_index import CaseIndex
+from casemock.backend.search.index import CaseIndex
 
 FieldValueUnion = dict[
     str, Any

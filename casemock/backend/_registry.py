@@ -1,27 +1,94 @@
-"""The handler registry, keyed by operation name and checked against the model.
+"""The handler registry: which backend module answers which operation.
 
-Each backend module registers its handlers with ``@operation("Name")``; ``handlers()``
-imports every backend module once and returns the registry. ``handler_for(name)`` imports
-only the module that registers ``name`` (found in the sources), so the first call of a
-process does not pay for importing the whole backend.
+``MODULES`` is the map a newcomer opens first: every operation casemock implements and
+the module whose handler answers it (a test checks it against the installed model and
+against what each module registers). ``@operation("Name")`` is the only way to register
+a handler; it ignores names the installed botocore model lacks, so an operation newer
+than the installed botocore does not exist in casemock either.
+
+``handler_for(name)`` imports only the module that answers ``name``, so the first call of
+a process does not pay for importing the whole backend; ``handlers()`` imports them all.
 """
 
 from __future__ import annotations
 
 import functools
 import importlib
-import pkgutil
-import re
 from collections.abc import Callable
-from pathlib import Path
 
+from casemock import _model
 from casemock.backend._context import Handler
+
+_CONFIG = "casemock.backend.config"
+_CASES = "casemock.backend.cases"
+_ITEMS = "casemock.backend.related_items"
+_SEARCH = "casemock.backend.search"
+
+MODULES: dict[str, str] = {
+    # Configuration: domains and their schema.
+    "CreateDomain": f"{_CONFIG}.domains",
+    "GetDomain": f"{_CONFIG}.domains",
+    "ListDomains": f"{_CONFIG}.domains",
+    "DeleteDomain": f"{_CONFIG}.domains",
+    "CreateField": f"{_CONFIG}.fields",
+    "UpdateField": f"{_CONFIG}.fields",
+    "DeleteField": f"{_CONFIG}.fields",
+    "ListFields": f"{_CONFIG}.fields",
+    "BatchGetField": f"{_CONFIG}.fields",
+    "BatchPutFieldOptions": f"{_CONFIG}.field_options",
+    "ListFieldOptions": f"{_CONFIG}.field_options",
+    "CreateLayout": f"{_CONFIG}.layouts",
+    "GetLayout": f"{_CONFIG}.layouts",
+    "UpdateLayout": f"{_CONFIG}.layouts",
+    "DeleteLayout": f"{_CONFIG}.layouts",
+    "ListLayouts": f"{_CONFIG}.layouts",
+    "CreateTemplate": f"{_CONFIG}.templates",
+    "GetTemplate": f"{_CONFIG}.templates",
+    "UpdateTemplate": f"{_CONFIG}.templates",
+    "DeleteTemplate": f"{_CONFIG}.templates",
+    "ListTemplates": f"{_CONFIG}.templates",
+    "CreateCaseRule": f"{_CONFIG}.case_rules",
+    "UpdateCaseRule": f"{_CONFIG}.case_rules",
+    "DeleteCaseRule": f"{_CONFIG}.case_rules",
+    "ListCaseRules": f"{_CONFIG}.case_rules",
+    "BatchGetCaseRule": f"{_CONFIG}.case_rules",
+    # Cases.
+    "CreateCase": f"{_CASES}.lifecycle",
+    "GetCase": f"{_CASES}.lifecycle",
+    "UpdateCase": f"{_CASES}.lifecycle",
+    "DeleteCase": f"{_CASES}.lifecycle",
+    "BatchUpdateCase": f"{_CASES}.batch_update",
+    "StartMergeCases": f"{_CASES}.merge",
+    "GetMergeCasesStatus": f"{_CASES}.merge",
+    "GetCaseAuditEvents": f"{_CASES}.audit",
+    "GetCaseEventConfiguration": f"{_CASES}.events",
+    "PutCaseEventConfiguration": f"{_CASES}.events",
+    # Related items.
+    "CreateRelatedItem": f"{_ITEMS}.items",
+    "UpdateRelatedItem": f"{_ITEMS}.items",
+    "DeleteRelatedItem": f"{_ITEMS}.items",
+    "BatchCreateRelatedItem": f"{_ITEMS}.items",
+    "ListCasesForContact": f"{_ITEMS}.items",
+    # Search.
+    "SearchCases": f"{_SEARCH}.cases",
+    "SearchRelatedItems": f"{_SEARCH}.related_items",
+    "SearchAllRelatedItems": f"{_SEARCH}.related_items",
+    # Tags (any taggable resource).
+    "TagResource": "casemock.backend.tags",
+    "UntagResource": "casemock.backend.tags",
+    "ListTagsForResource": "casemock.backend.tags",
+}
 
 _HANDLERS: dict[str, Handler] = {}
 
 
 def operation(name: str) -> Callable[[Handler], Handler]:
+    """Register the decorated function as the handler of operation ``name``; a no-op when
+    the installed botocore model does not have ``name``."""
+
     def register(handler: Handler) -> Handler:
+        if not _model.has_operation(name):
+            return handler
         if name in _HANDLERS:
             raise RuntimeError(f"two handlers for {name}")
         _HANDLERS[name] = handler
@@ -32,46 +99,18 @@ def operation(name: str) -> Callable[[Handler], Handler]:
 
 @functools.lru_cache(maxsize=1)
 def handlers() -> dict[str, Handler]:
-    import casemock.backend as package
-
-    for module in pkgutil.iter_modules(package.__path__):
-        if not module.name.startswith("_"):
-            importlib.import_module(f"{package.__name__}.{module.name}")
+    """Every registered handler (imports every backend module of ``MODULES``)."""
+    for module in sorted(set(MODULES.values())):
+        importlib.import_module(module)
     return _HANDLERS
 
 
-_DECORATOR = re.compile(r'@operation\(\s*"([A-Za-z]+)"\s*\)')
-
-
-@functools.lru_cache(maxsize=1)
-def _index() -> dict[str, str]:
-    """Operation -> the backend module whose source registers it (no module imported)."""
-    import casemock.backend as package
-
-    found: dict[str, str] = {}
-    for module in pkgutil.iter_modules(package.__path__):
-        if module.name.startswith("_"):
-            continue
-        for directory in package.__path__:
-            try:
-                text = (Path(directory) / f"{module.name}.py").read_text(encoding="utf-8")
-            except OSError:
-                continue
-            for name in _DECORATOR.findall(text):
-                found.setdefault(name, f"{package.__name__}.{module.name}")
-            break
-    return found
-
-
 def handler_for(name: str) -> Handler | None:
-    """The handler of operation ``name`` or None, importing as little as possible: the
-    module that registers it, or every module when the sources do not say."""
+    """The handler of operation ``name`` or None, importing only the module that answers it."""
     handler = _HANDLERS.get(name)
     if handler is None:
-        module = _index().get(name)
+        module = MODULES.get(name)
         if module is not None:
             importlib.import_module(module)
             handler = _HANDLERS.get(name)
-        if handler is None:
-            handler = handlers().get(name)
     return handler

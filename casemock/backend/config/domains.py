@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from casemock._errors import conflict, quota_exceeded
-from casemock.backend import system_fields
 from casemock.backend._context import Context
 from casemock.backend._pagination import page_by_creation
 from casemock.backend._records import Domain
 from casemock.backend._registry import operation
+from casemock.backend.config import system_fields
 
 
 @operation("CreateDomain")

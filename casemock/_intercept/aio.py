@@ -13,7 +13,7 @@ emitter awaits handlers. This module mirrors the botocore patches for those clas
 * connectcases clients without credentials sign with placeholder credentials, and
   clients created without any region get the mock's region.
 
-The patch is registered with :func:`casemock._patch.register_extra` when aiobotocore is
+The patch is registered with :func:`casemock._intercept.botocore.register_extra` when aiobotocore is
 installed, and applied on the first ``start()`` only if aiobotocore is already imported;
 otherwise an import hook applies it when aiobotocore is imported while a mock is active.
 Nothing of aiobotocore is imported by ``import casemock``.
@@ -27,7 +27,8 @@ import sys
 import weakref
 from typing import Any
 
-from casemock import _faults, _patch
+from casemock import _faults
+from casemock._intercept import botocore as _patch
 
 _MODULE = "aiobotocore.session"
 _HANDLER_ID = "casemock-answer-aio"
@@ -59,7 +60,7 @@ async def _before_send(request: Any, **kwargs: Any) -> Any:
     from aiobotocore.awsrequest import AioAWSResponse
     from botocore.compat import HTTPHeaders
 
-    from casemock._transport import handle, request_bytes
+    from casemock._dispatch import handle, request_bytes
 
     data = request_bytes(request)
     delays: list[float] = []

@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from casemock._record_views import (
+from casemock.backend._records import Case, Domain, Field, RegionState
+from casemock.backend.search.index import parse_instant
+from casemock.views._records import (
     AuditEventView,
     CaseRuleView,
     FieldOptionView,
@@ -28,8 +30,6 @@ from casemock._record_views import (
     freeze,
     tags_view,
 )
-from casemock.backend._case_index import parse_instant
-from casemock.backend._records import Case, Domain, Field, RegionState
 
 if TYPE_CHECKING:
     from casemock._mock import CasesMock
@@ -72,12 +72,12 @@ class RecordMap(Mapping[str, V], Generic[R, V]):
         return key in self._records
 
     def __repr__(self) -> str:
-        from casemock._html import count
+        from casemock.views._html import count
 
         return f"<{count(len(self), self._noun)}>"
 
     def _repr_html_(self) -> str:
-        from casemock import _html
+        from casemock.views import _html
 
         return _html.records_html(self._noun, self)
 
@@ -152,7 +152,7 @@ class CaseView:
         )
 
     def _repr_html_(self) -> str:
-        from casemock import _html
+        from casemock.views import _html
 
         return _html.case_html(self)
 
@@ -234,7 +234,7 @@ class DomainView:
         raise KeyError(f"no case with reference number {reference_number!r}")
 
     def _repr_html_(self) -> str:
-        from casemock import _html
+        from casemock.views import _html
 
         return _html.domain_html(self)
 
@@ -307,7 +307,7 @@ class BackendView:
         return "\n".join(lines) + ">"
 
     def _repr_html_(self) -> str:
-        from casemock import _html
+        from casemock.views import _html
 
         return _html.backend_html(self)
 

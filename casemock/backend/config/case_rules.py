@@ -18,8 +18,8 @@ from casemock.backend._context import Context
 from casemock.backend._pagination import page_by_creation
 from casemock.backend._records import CaseRule, Domain, Field, Template
 from casemock.backend._registry import operation
-from casemock.backend.fields import live_field
-from casemock.backend.rule_evaluator import COMPOUND_KINDS, condition_kind, iter_leaves
+from casemock.backend.config.fields import live_field
+from casemock.backend.config.rule_evaluator import COMPOUND_KINDS, condition_kind, iter_leaves
 
 MAX_CONDITIONS = 5  # "a maximum of 5 conditions, spread across a maximum of 2 levels"
 MAX_NESTING = 2

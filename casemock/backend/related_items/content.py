@@ -18,7 +18,7 @@ from typing import Any
 from casemock._errors import quota_exceeded, validation_error
 from casemock._settings import Settings
 from casemock.backend._records import Case, Domain, RelatedItem
-from casemock.backend.case_values import check_value, parse_datetime
+from casemock.backend.cases.values import check_value, parse_datetime
 
 # RelatedItemType -> the member of RelatedItemInputContent / RelatedItemContent it uses.
 TYPE_MEMBERS: dict[str, str] = {

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from casemock._mock import CasesMock
-    from casemock._views import (
+    from casemock.views._backend import (
         BackendView,
         CaseRuleView,
         CaseView,
@@ -197,7 +197,7 @@ def case_html(case: CaseView) -> str:
 
 def records_html(noun: str, records: Mapping[str, Any]) -> str:
     """A table for one of a view's collections (domains, fields, templates, cases, ...)."""
-    from casemock._views import CaseRuleView, CaseView, DomainView, FieldView, TemplateView
+    from casemock.views._backend import CaseRuleView, CaseView, DomainView, FieldView, TemplateView
 
     items, caption = _latest(records, noun)
     if not items:

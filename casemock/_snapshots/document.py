@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
 
 from casemock._errors import DOCS, CasesMockError, SnapshotFormatError
-from casemock._record_codec import Codec, LoadError, codec, primitive
+from casemock._snapshots.codec import Codec, LoadError, codec, primitive
 from casemock.backend._records import Domain, RegionState
 
 if TYPE_CHECKING:

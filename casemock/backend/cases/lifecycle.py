@@ -16,11 +16,11 @@ from casemock._access import check_case_access, check_create_access
 from casemock._errors import conflict, not_found, validation_error
 from casemock._protocol.encoder import format_timestamp
 from casemock._settings import Settings
-from casemock.backend import audit, events
 from casemock.backend._context import Context
 from casemock.backend._records import AuditEvent, Case, Domain, FieldValueUnion, Template
 from casemock.backend._registry import operation
-from casemock.backend.case_values import (
+from casemock.backend.cases import audit, events
+from casemock.backend.cases.values import (
     check_fields,
     check_rules,
     missing,
@@ -28,9 +28,9 @@ from casemock.backend.case_values import (
     refuse_missing,
     template_required,
 )
-from casemock.backend.related_item_content import next_sla_breach
+from casemock.backend.config.templates import require_template
+from casemock.backend.related_items.content import next_sla_breach
 from casemock.backend.tags import check_tags
-from casemock.backend.templates import require_template
 
 DEFAULT_STATUS = "open"
 CLOSED = "closed"

@@ -14,7 +14,7 @@ from casemock._protocol.encoder import format_timestamp
 from casemock.backend._context import Context
 from casemock.backend._records import Case, Domain, RelatedItem
 from casemock.backend._registry import operation
-from casemock.backend.audit import performed_by
+from casemock.backend.cases.audit import performed_by
 
 SOURCE = "aws.cases"
 DETAIL_TYPE = "Amazon Connect Cases Change"

@@ -17,13 +17,17 @@ from typing import Any
 from casemock._access import case_filter, check_case_access
 from casemock._errors import ServiceError, conflict, not_found, quota_exceeded, validation_error
 from casemock._settings import Settings
-from casemock.backend import audit, events
-from casemock.backend import related_item_content as content
 from casemock.backend._context import Context
 from casemock.backend._pagination import page
 from casemock.backend._records import Case, Domain, RelatedItem
 from casemock.backend._registry import operation
-from casemock.backend.cases import batch_fingerprint, refuse_merging, resolve_case_identifiers
+from casemock.backend.cases import audit, events
+from casemock.backend.cases.lifecycle import (
+    batch_fingerprint,
+    refuse_merging,
+    resolve_case_identifiers,
+)
+from casemock.backend.related_items import content
 
 UPDATABLE = ("Comment", "Custom")
 LIST_CASES_PAGE_SIZE = 10  # ListCasesForContact maxResults: 1-10

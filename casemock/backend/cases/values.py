@@ -18,11 +18,11 @@ from typing import Any, NoReturn
 
 from casemock._errors import validation_error
 from casemock._settings import Settings
-from casemock.backend import system_fields
-from casemock.backend._case_index import parse_instant
 from casemock.backend._records import Case, Domain, Field, FieldValueUnion, Template
-from casemock.backend.case_rules import rules_for_template
-from casemock.backend.rule_evaluator import evaluate_rules
+from casemock.backend.config import system_fields
+from casemock.backend.config.case_rules import rules_for_template
+from casemock.backend.config.rule_evaluator import evaluate_rules
+from casemock.backend.search.index import parse_instant
 
 MEMBERS = ("stringValue", "doubleValue", "booleanValue", "emptyValue", "userArnValue")
 EMPTY: FieldValueUnion = {"emptyValue": {}}

@@ -186,7 +186,7 @@ def codec(hint: Any) -> Codec:
         return _tuple_codec([codec(arg) for arg in args])
     raise TypeError(
         f"casemock cannot snapshot values of type {hint!r}; a record attribute of this type "
-        "needs a codec in casemock/_record_codec.py (or belongs in DERIVED if it is rebuilt)."
+        "needs a codec in casemock/_snapshots/codec.py (or belongs in DERIVED if it is rebuilt)."
     )
 
 

@@ -14,13 +14,12 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from casemock import _model
 from casemock._access import check_case_access
 from casemock._errors import ServiceError, conflict, validation_error
 from casemock.backend._context import Context
 from casemock.backend._records import Domain
 from casemock.backend._registry import operation
-from casemock.backend.cases import (
+from casemock.backend.cases.lifecycle import (
     apply_update,
     batch_fingerprint,
     plan_update,
@@ -28,7 +27,6 @@ from casemock.backend.cases import (
     resolve_case_identifiers,
 )
 
-NAME = "BatchUpdateCase"
 # Top-level request members and the system fields they write.
 TOP_LEVEL = {"title": "title", "status": "status", "customerId": "customer_id"}
 _NAME_FORBIDDEN = ("|", ",")
@@ -98,6 +96,7 @@ def _identifier(domain: Domain, case_id: str) -> dict[str, Any]:
     return identifier
 
 
+@operation("BatchUpdateCase")
 def batch_update_case(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     domain = ctx.domain(params["domainId"])
     token: str | None = params.get("clientToken") or None
@@ -147,7 +146,3 @@ def batch_update_case(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     if token is not None:
         domain.case_batches[token] = (fingerprint, copy.deepcopy(result))
     return result
-
-
-if _model.has_operation(NAME):
-    operation(NAME)(batch_update_case)

@@ -16,7 +16,7 @@ from casemock.backend._context import Context
 from casemock.backend._pagination import page_by_creation
 from casemock.backend._records import Domain, Layout
 from casemock.backend._registry import operation
-from casemock.backend.fields import DEFAULT_PAGE_SIZE, live_field
+from casemock.backend.config.fields import DEFAULT_PAGE_SIZE, live_field
 
 # Title and Status are always shown by the agent UI and cannot be placed in a layout.
 NOT_IN_LAYOUTS = ("title", "status")

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from casemock._errors import validation_error
-from casemock.backend._case_index import SEPARATOR, CaseIndex, parse_instant, text_of
+from casemock.backend.search.index import SEPARATOR, CaseIndex, parse_instant, text_of
 
 if TYPE_CHECKING:
     from casemock.backend._records import Case, Domain

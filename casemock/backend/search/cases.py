@@ -30,7 +30,7 @@ from casemock._errors import validation_error
 from casemock.backend._context import Context
 from casemock.backend._pagination import decode_token, encode_token
 from casemock.backend._registry import operation
-from casemock.backend.case_filters import (
+from casemock.backend.search.filters import (
     MATCH_ALL,
     CompiledFilter,
     all_of,
@@ -39,8 +39,8 @@ from casemock.backend.case_filters import (
 )
 
 if TYPE_CHECKING:
-    from casemock.backend._case_index import CaseIndex
     from casemock.backend._records import Case, Domain
+    from casemock.backend.search.index import CaseIndex
 
 DEFAULT_PAGE_SIZE = 25
 DEFAULT_SORTS = ({"fieldId": "last_updated_datetime", "sortOrder": "Desc"},)

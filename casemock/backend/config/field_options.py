@@ -10,12 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from casemock._errors import quota_exceeded, validation_error
-from casemock.backend import system_fields
 from casemock.backend._context import Context
 from casemock.backend._pagination import page
 from casemock.backend._records import Field, FieldOption
 from casemock.backend._registry import operation
-from casemock.backend.fields import DEFAULT_PAGE_SIZE, stored_field
+from casemock.backend.config import system_fields
+from casemock.backend.config.fields import DEFAULT_PAGE_SIZE, stored_field
 
 
 def _option_error(value: str, message: str) -> dict[str, Any]:

@@ -22,15 +22,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from casemock import _model
 from casemock._errors import conflict, not_found, quota_exceeded, validation_error
-from casemock.backend import audit, events
 from casemock.backend._context import Context
 from casemock.backend._records import AuditEvent, Case, Domain, FieldValueUnion, Merge, RelatedItem
 from casemock.backend._registry import operation
-from casemock.backend.case_values import has_value
-from casemock.backend.cases import CLOSED, apply_update
-from casemock.backend.related_item_content import EVENT_ATTRIBUTES, TYPE_MEMBERS
+from casemock.backend.cases import audit, events
+from casemock.backend.cases.lifecycle import CLOSED, apply_update
+from casemock.backend.cases.values import has_value
+from casemock.backend.related_items.content import EVENT_ATTRIBUTES, TYPE_MEMBERS
 
 # System fields whose values a merge can take from the secondary case (custom fields can).
 MERGEABLE_SYSTEM_FIELDS = ("assigned_queue", "assigned_user", "summary", "case_reason")
@@ -209,6 +208,7 @@ def _check_quotas(ctx: Context, primary: Case, secondary: Case, move_types: list
             )
 
 
+@operation("StartMergeCases")
 def start_merge_cases(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     domain = ctx.domain(params["domainId"])
     primary_id: str = params["caseId"]
@@ -353,6 +353,7 @@ def complete(ctx: Context, domain: Domain, merge: Merge) -> None:
 # -- GetMergeCasesStatus -------------------------------------------------------------------
 
 
+@operation("GetMergeCasesStatus")
 def get_merge_cases_status(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     domain = ctx.domain(params["domainId"])
     case = ctx.case(domain, params["caseId"])
@@ -378,11 +379,3 @@ def _status(status: str, merge: Merge) -> dict[str, Any]:
         "primaryCaseId": merge.primary_id,
         "secondaryCaseIds": [merge.secondary_id],
     }
-
-
-for _name, _handler in (
-    ("StartMergeCases", start_merge_cases),
-    ("GetMergeCasesStatus", get_merge_cases_status),
-):
-    if _model.has_operation(_name):
-        operation(_name)(_handler)

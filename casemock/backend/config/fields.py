@@ -12,11 +12,11 @@ from typing import Any
 
 from casemock import _model
 from casemock._errors import conflict, not_found, quota_exceeded, validation_error
-from casemock.backend import system_fields
 from casemock.backend._context import Context
 from casemock.backend._pagination import page_by_creation
 from casemock.backend._records import Domain, Field
 from casemock.backend._registry import operation
+from casemock.backend.config import system_fields
 
 DEFAULT_PAGE_SIZE = 100
 

@@ -105,7 +105,7 @@ def _install() -> None:
     global _answer
     import wrapt
 
-    from casemock._transport import answer
+    from casemock._dispatch import answer
 
     _answer = answer
     for owner, name, wrapper in _PATCHES:

@@ -17,7 +17,7 @@ from casemock.backend._context import Context
 from casemock.backend._pagination import page_by_creation
 from casemock.backend._records import Domain, Template
 from casemock.backend._registry import operation
-from casemock.backend.fields import DEFAULT_PAGE_SIZE, live_field
+from casemock.backend.config.fields import DEFAULT_PAGE_SIZE, live_field
 from casemock.backend.tags import check_tags
 
 # The members UpdateTemplate may change; at least one must be given.

@@ -13,10 +13,10 @@ from urllib.parse import parse_qs, urlsplit
 from botocore.awsrequest import AWSResponse
 
 from casemock._errors import ServiceError, UnsupportedOperationError
-from casemock._output_check import check_output
 from casemock._protocol import decoder, encoder, router
 from casemock._protocol.encoder import Response
-from casemock._validation import validate_input
+from casemock._protocol.output_check import check_output
+from casemock._protocol.validation import validate_input
 from casemock.backend._context import Context, Runtime
 from casemock.backend._records import RegionState
 from casemock.backend._registry import handler_for
