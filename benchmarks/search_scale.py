@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 import boto3
 
 from casemock import mock_cases
-from casemock._protocol.encoder import format_timestamp
+from casemock._timestamps import format_timestamp
 from casemock.backend._records import Case, Domain
 
 if TYPE_CHECKING:

@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING, Any, cast
 
 from casemock._direct import Caller, Quiet, client_error, handler_for, require_active
 from casemock._errors import CasesMockError, ServiceError
-from casemock._protocol.encoder import format_timestamp
 from casemock._protocol.validation import validate_input
 from casemock._snapshots.document import paused_gc
+from casemock._timestamps import format_timestamp
 from casemock.backend._context import Context, Runtime
 from casemock.backend._records import Domain
 

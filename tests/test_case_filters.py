@@ -13,11 +13,12 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from casemock._errors import ServiceError
+from casemock._timestamps import parse_instant
 from casemock.backend._context import Context, Runtime
 from casemock.backend._records import Case, Domain, Field, RegionState
 from casemock.backend.search.cases import find_cases, search_cases
 from casemock.backend.search.filters import MAX_DEPTH, compile_filter, compile_search_term
-from casemock.backend.search.index import CaseIndex, parse_instant
+from casemock.backend.search.index import CaseIndex
 
 NOW = datetime(2025, 1, 1, tzinfo=timezone.utc)
 FIELD_TYPES = {

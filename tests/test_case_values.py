@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from casemock import Settings, mock_cases
 from casemock._errors import ServiceError
-from casemock._protocol.encoder import format_timestamp
+from casemock._timestamps import format_timestamp
 from casemock.backend._records import Domain, Field, FieldOption
 from casemock.backend.cases.values import (
     EMPTY,

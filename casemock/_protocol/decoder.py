@@ -13,6 +13,7 @@ from botocore.model import Shape, StructureShape
 
 from casemock import _model
 from casemock._errors import ServiceError
+from casemock._timestamps import parse_iso
 
 Converter = Callable[[Any], Any]
 
@@ -27,15 +28,12 @@ def parse_timestamp(value: Any) -> datetime:
     if isinstance(value, str):
         text = value.strip()
         try:
-            if text.endswith(("Z", "z")):
-                text = text[:-1] + "+00:00"
-            parsed = datetime.fromisoformat(text)
+            return parse_iso(text)
         except ValueError:
             try:
                 return datetime.fromtimestamp(float(text), tz=timezone.utc)
             except ValueError:
                 raise _serialization_error(f"Cannot parse timestamp {value!r}") from None
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
     raise _serialization_error(f"Expected a timestamp, got {type(value).__name__}")
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 import orjson
@@ -14,18 +14,10 @@ from botocore.model import Shape, StructureShape
 
 from casemock import _model
 from casemock._errors import ServiceError
+from casemock._timestamps import format_timestamp
 
 Converter = Callable[[Any], Any]
 Response = tuple[int, dict[str, str], bytes]
-
-
-@functools.lru_cache(maxsize=4096)  # stored timestamps are read again and again
-def format_timestamp(value: datetime) -> str:
-    """ISO-8601 in UTC with milliseconds, as the service writes it."""
-    if value.tzinfo is timezone.utc:  # what handlers store: no conversion needed
-        return value.isoformat(timespec="milliseconds")[:-6] + "Z"
-    utc = value.astimezone(timezone.utc).replace(tzinfo=None)
-    return utc.isoformat(timespec="milliseconds") + "Z"
 
 
 def request_id() -> str:

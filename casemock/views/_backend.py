@@ -13,11 +13,11 @@ import dataclasses
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from casemock._timestamps import from_micros, parse_instant
 from casemock.backend._records import Case, Domain, Field, RegionState
-from casemock.backend.search.index import parse_instant
 from casemock.views._records import (
     AuditEventView,
     CaseRuleView,
@@ -36,7 +36,6 @@ if TYPE_CHECKING:
 
 V = TypeVar("V")
 R = TypeVar("R")
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 class RecordMap(Mapping[str, V], Generic[R, V]):
@@ -93,7 +92,7 @@ def plain_value(value: Mapping[str, Any] | None, field_type: str | None) -> Any:
     if field_type == "DateTime" and isinstance(item, str):
         # read as search reads it: any ISO-8601 form, UTC when no offset is given
         micros = parse_instant(item)
-        return item if micros is None else _EPOCH + timedelta(microseconds=micros)
+        return item if micros is None else from_micros(micros)
     return item
 
 

@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from casemock._errors import validation_error
-from casemock._protocol.encoder import format_timestamp
+from casemock._timestamps import format_timestamp
 from casemock.backend._context import Context
 from casemock.backend._records import Case, Domain, RelatedItem
 from casemock.backend._registry import operation

@@ -14,8 +14,8 @@ from typing import Any
 
 from casemock._access import check_case_access, check_create_access
 from casemock._errors import conflict, not_found, validation_error
-from casemock._protocol.encoder import format_timestamp
 from casemock._settings import Settings
+from casemock._timestamps import format_timestamp
 from casemock.backend._context import Context
 from casemock.backend._records import AuditEvent, Case, Domain, FieldValueUnion, Template
 from casemock.backend._registry import operation

@@ -13,16 +13,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timedelta, timezone
 from typing import Any, NoReturn
 
 from casemock._errors import validation_error
 from casemock._settings import Settings
+from casemock._timestamps import parse_instant
 from casemock.backend._records import Case, Domain, Field, FieldValueUnion, Template
 from casemock.backend.config import system_fields
 from casemock.backend.config.case_rules import rules_for_template
 from casemock.backend.config.rule_evaluator import evaluate_rules
-from casemock.backend.search.index import parse_instant
 
 MEMBERS = ("stringValue", "doubleValue", "booleanValue", "emptyValue", "userArnValue")
 EMPTY: FieldValueUnion = {"emptyValue": {}}
@@ -41,7 +40,6 @@ _TYPE_MEMBERS: dict[str, frozenset[str]] = {
 _FIELD_MEMBERS = {"assigned_user": frozenset({"stringValue", "userArnValue"})}
 
 SUMMARY_LIMIT = 3000
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 ALWAYS_REQUIRED = ("title",)
 
 _PROFILE_ARN = re.compile(r"arn:aws[a-z-]*:profile:[a-z0-9-]+:\d{12}:domains/[^/]+/profiles/[^/]+")
@@ -65,15 +63,6 @@ def has_value(value: Mapping[str, Any] | None) -> bool:
     if member == "emptyValue":
         return False
     return not (member in ("stringValue", "userArnValue") and item == "")
-
-
-def parse_datetime(text: str) -> datetime | None:
-    """An ISO-8601 date or date-time as an aware UTC datetime; None if ``text`` is not
-    one (the same reading as the case index and search use)."""
-    instant = parse_instant(text)
-    if instant is None:
-        return None
-    return _EPOCH + timedelta(microseconds=instant)
 
 
 def _text_limit(field: Field, settings: Settings) -> int | None:

@@ -12,13 +12,14 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Mapping
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 
 from casemock._errors import quota_exceeded, validation_error
 from casemock._settings import Settings
+from casemock._timestamps import micros, parse_datetime
 from casemock.backend._records import Case, Domain, RelatedItem
-from casemock.backend.cases.values import check_value, parse_datetime
+from casemock.backend.cases.values import check_value
 
 # RelatedItemType -> the member of RelatedItemInputContent / RelatedItemContent it uses.
 TYPE_MEMBERS: dict[str, str] = {
@@ -40,7 +41,6 @@ EVENT_ATTRIBUTES: dict[str, list[str]] = {
 }
 DEFAULT_CHANNEL = "VOICE"
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _CONTACT_ARN = re.compile(r"arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance/[^/]+/contact/[^/]+")
 _FILE_ARN = re.compile(r"arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance/[^/]+/file/[^/]+")
 
@@ -185,12 +185,6 @@ def custom_fields(
 
 
 # -- reading ------------------------------------------------------------------------------
-
-
-def micros(moment: datetime) -> int:
-    """Microseconds since the epoch (exact, unlike float timestamps)."""
-    delta = moment - _EPOCH
-    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
 def newest_first(item: RelatedItem) -> tuple[int, int]:

@@ -29,7 +29,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from casemock._errors import validation_error
-from casemock.backend.search.index import SEPARATOR, CaseIndex, parse_instant, text_of
+from casemock._timestamps import parse_instant
+from casemock.backend.search.index import SEPARATOR, CaseIndex, text_of
 
 if TYPE_CHECKING:
     from casemock.backend._records import Case, Domain

@@ -15,67 +15,19 @@ DateTime-like string is keyed by its instant, so ``2024-05-01T00:00:00Z`` and
 
 from __future__ import annotations
 
-import functools
-import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
+
+from casemock._timestamps import parse_instant
 
 if TYPE_CHECKING:
     from casemock.backend._records import Case
 
-_DATETIME = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})"
-    r"(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?"
-    r"([Zz]|[+-]\d{2}(?::?\d{2})?)?)?"
-)
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-_MICROSECOND = timedelta(microseconds=1)
 SEPARATOR = "\x00"  # between the values of a case's search text
 
 ValueKey = tuple[str, str, Any]  # (field id, kind, normalised value)
 TagKey = tuple[str, str]
-
-
-def parse_instant(text: str) -> int | None:
-    """Microseconds since the epoch of an ISO-8601 date or date-time, or None.
-
-    Accepted: ``YYYY-MM-DD``, optionally ``THH:MM[:SS[.fraction]]`` and an offset (``Z``,
-    ``+HH:MM``, ``+HHMM``, ``+HH``); without an offset the time is UTC.
-    """
-    if len(text) < 10 or text[4] != "-" or text[7] != "-":
-        return None
-    return _parse_date_like(text)
-
-
-@functools.lru_cache(maxsize=4096)  # a case's created and updated times repeat across writes
-def _parse_date_like(text: str) -> int | None:
-    found = _DATETIME.fullmatch(text)
-    if found is None:
-        return None
-    year, month, day, hour, minute, second, fraction, offset = found.groups()
-    try:
-        moment = datetime(
-            int(year),
-            int(month),
-            int(day),
-            int(hour or 0),
-            int(minute or 0),
-            int(second or 0),
-            int((fraction or "0")[:6].ljust(6, "0")),
-            tzinfo=timezone.utc,
-        )
-    except ValueError:
-        return None
-    micros = (moment - _EPOCH) // _MICROSECOND
-    if offset and offset not in "Zz":
-        digits = offset[1:].replace(":", "")
-        shift = int(digits[:2]) * 60 + int(digits[2:4] or 0)
-        if shift >= 24 * 60:
-            return None
-        micros -= (1 if offset[0] == "+" else -1) * shift * 60_000_000
-    return micros
 
 
 def text_of(value: dict[str, Any]) -> str | None:

@@ -21,13 +21,13 @@ from typing import Any
 
 from casemock._access import case_filter
 from casemock._errors import validation_error
+from casemock._timestamps import micros, parse_instant
 from casemock.backend._context import Context
 from casemock.backend._pagination import page
 from casemock.backend._records import Case, Domain, RelatedItem
 from casemock.backend._registry import operation
 from casemock.backend.related_items import content
-from casemock.backend.related_items.content import micros, newest_first
-from casemock.backend.search.index import parse_instant
+from casemock.backend.related_items.content import newest_first
 
 PAGE_SIZE = 25  # maxResults 1-25; the default is undocumented
 MAX_DEPTH = 10  # CustomFieldsFilter objects on the longest path (as for SearchCases)
