@@ -53,6 +53,14 @@ def validation_error(message: str) -> ServiceError:
     return ServiceError("ValidationException", message)
 
 
+def validation_errors(problems: list[str]) -> ServiceError:
+    """One ValidationException for several problems, in AWS's words:
+    ``2 validation errors detected: <problem>; <problem>``."""
+    count = len(problems)
+    noun = "error" if count == 1 else "errors"
+    return validation_error(f"{count} validation {noun} detected: " + "; ".join(problems))
+
+
 def not_found(resource_type: str, resource_id: str, message: str | None = None) -> ServiceError:
     return ServiceError(
         "ResourceNotFoundException",

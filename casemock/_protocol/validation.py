@@ -19,7 +19,7 @@ from typing import Any, Optional
 from botocore.model import Shape, StructureShape
 
 from casemock import _model
-from casemock._errors import ServiceError, validation_error
+from casemock._errors import ServiceError, validation_errors
 
 # A path is a linked list (parent, name) built without string work; joined on error only.
 Path = Optional[tuple["Path", str]]  # noqa: UP045 (recursive alias)
@@ -45,15 +45,13 @@ def _render(value: Any) -> str:
     return str(value)
 
 
-def format_errors(errors: Errors) -> str:
-    count = len(errors)
-    noun = "error" if count == 1 else "errors"
+def describe_errors(errors: Errors) -> list[str]:
     items = []
     for path, value, show, constraint in errors:
         where = _join(path)
         shown = f"Value '{_render(value)}' at " if show and value is not None else "Value at "
         items.append(f"{shown}'{where}' failed to satisfy constraint: {constraint}")
-    return f"{count} validation {noun} detected: " + "; ".join(items)
+    return items
 
 
 def _type_error(path: Path, expected: str) -> ServiceError:
@@ -192,7 +190,7 @@ def check_shape(shape: Shape, value: Any, name: str) -> None:
     errors: Errors = []
     _compile(shape)(value, (None, name), errors)
     if errors:
-        raise validation_error(format_errors(errors))
+        raise validation_errors(describe_errors(errors))
 
 
 @functools.cache
@@ -216,4 +214,4 @@ def validate_input(operation: str, params: dict[str, Any]) -> None:
         if check is not None and value is not None:
             check(value, (None, name), errors)
     if errors:
-        raise validation_error(format_errors(errors))
+        raise validation_errors(describe_errors(errors))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any, Protocol
 
-from casemock._errors import not_found, validation_error
+from casemock._errors import not_found, validation_error, validation_errors
 from casemock.backend._context import Context
 from casemock.backend._records import Case
 from casemock.backend._registry import operation
@@ -79,10 +79,7 @@ def check_tags(tags: dict[str, str], where: str = "tags") -> None:
                 "must have length at most 256 and match [a-zA-Z0-9 _.:/=+\\-@]*"
             )
     if problems:
-        count = len(problems)
-        raise validation_error(
-            f"{count} validation error{'s' if count > 1 else ''} detected: " + "; ".join(problems)
-        )
+        raise validation_errors(problems)
 
 
 @operation("TagResource")
