@@ -210,7 +210,7 @@ def run(sizes: tuple[int, ...], rounds: int, calls: int) -> tuple[list[Result], 
         client = make_client()
         for count in sizes:
             domain_id = client.create_domain(name=f"scale-{count}")["domainId"]
-            domain = mock.region_state(REGION).domains[domain_id]
+            domain = mock.store.region(REGION).domains[domain_id]
             fields, memory = seed_domain(client, domain, count)
             memories.append(memory)
             for name, request in queries(fields).items():

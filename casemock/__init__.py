@@ -1,4 +1,9 @@
-"""casemock: an in-process mock of Amazon Connect Cases (botocore ``connectcases``)."""
+"""casemock: an in-process mock of Amazon Connect Cases (botocore ``connectcases``).
+
+Public names are listed in ``__all__``; the types of what ``CasesMock.backend()`` returns
+are in :mod:`casemock.views`, the seeding helpers in :mod:`casemock.seeding` and the HTTP
+server mode in :mod:`casemock.server`.
+"""
 
 from __future__ import annotations
 
@@ -9,80 +14,58 @@ from casemock._errors import (
     CasesMockError,
     MockNotStartedError,
     OutputShapeError,
+    ServiceError,
     SnapshotFormatError,
     UnsupportedOperationError,
 )
-from casemock._mock import Call, CasesClient, CasesMock, mock_cases
+from casemock._mock import CasesClient, CasesMock, mock_cases
 from casemock._settings import Settings
 
+__version__: str
+
 if TYPE_CHECKING:
+    from casemock._dispatch import Call
     from casemock._snapshots.document import StateDocument
-    from casemock.seeding import SeededDomain, create_cases, seed_domain
-    from casemock.views._backend import (
-        AuditEventView,
-        BackendView,
-        CaseRuleView,
-        CaseView,
-        DomainView,
-        FieldOptionView,
-        FieldView,
-        FrozenMap,
-        LayoutView,
-        RelatedItemView,
-        TemplateView,
-    )
 
 # Imported on first use, so that `import casemock` stays cheap.
 _LAZY = {
+    "Call": "casemock._dispatch",
     "StateDocument": "casemock._snapshots.document",
-    "AuditEventView": "casemock.views._backend",
-    "BackendView": "casemock.views._backend",
-    "CaseRuleView": "casemock.views._backend",
-    "CaseView": "casemock.views._backend",
-    "DomainView": "casemock.views._backend",
-    "FieldOptionView": "casemock.views._backend",
-    "FieldView": "casemock.views._backend",
-    "FrozenMap": "casemock.views._backend",
-    "LayoutView": "casemock.views._backend",
-    "RelatedItemView": "casemock.views._backend",
-    "TemplateView": "casemock.views._backend",
-    "SeededDomain": "casemock.seeding",
-    "create_cases": "casemock.seeding",
-    "seed_domain": "casemock.seeding",
 }
 
 
 def __getattr__(name: str) -> Any:
+    if name == "__version__":  # read on first use: importlib.metadata costs ~20 ms
+        value = _version()
+        globals()["__version__"] = value
+        return value
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'casemock' has no attribute {name!r}")
     return getattr(importlib.import_module(module), name)
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("casemock")
+    except PackageNotFoundError:  # a source tree that is not installed
+        return "0+unknown"
+
+
 __all__ = [
-    "AuditEventView",
-    "BackendView",
     "Call",
-    "CaseRuleView",
-    "CaseView",
     "CasesClient",
     "CasesMock",
     "CasesMockError",
-    "DomainView",
-    "FieldOptionView",
-    "FieldView",
-    "FrozenMap",
-    "LayoutView",
     "MockNotStartedError",
     "OutputShapeError",
-    "RelatedItemView",
-    "SeededDomain",
+    "ServiceError",
     "Settings",
     "SnapshotFormatError",
     "StateDocument",
-    "TemplateView",
     "UnsupportedOperationError",
-    "create_cases",
+    "__version__",
     "mock_cases",
-    "seed_domain",
 ]

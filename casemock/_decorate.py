@@ -5,14 +5,36 @@ from __future__ import annotations
 import functools
 import inspect
 import unittest
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from casemock._mock import CasesMock
+    from casemock._access import AccessPolicy
+    from casemock._dispatch import Call
+    from casemock._faults import Faults
     from casemock.backend._records import RegionState
+    from casemock.backend._store import Store
 
 
-def decorate(mock: CasesMock, target: Any) -> Any:
+class Mock(Protocol):
+    """What decorating needs of a mock: activation, and the state a test class resets."""
+
+    faults: Faults
+    access: AccessPolicy
+    calls: list[Call]
+
+    @property
+    def store(self) -> Store: ...
+
+    def __enter__(self) -> Any: ...
+
+    def __exit__(self, *exc_info: object) -> None: ...
+
+    def start(self) -> Any: ...
+
+    def stop(self) -> None: ...
+
+
+def decorate(mock: Mock, target: Any) -> Any:
     """``mock`` active around ``target``: a function, an ``async def`` function, a
     ``unittest.TestCase`` class, or any other class whose ``test*`` methods it wraps."""
     if inspect.isclass(target):
@@ -39,11 +61,9 @@ def decorate(mock: CasesMock, target: Any) -> Any:
     return wrapper
 
 
-def decorate_testcase(mock: CasesMock, cls: type[unittest.TestCase]) -> type[unittest.TestCase]:
+def decorate_testcase(mock: Mock, cls: type[unittest.TestCase]) -> type[unittest.TestCase]:
     """The mock is active from setUpClass to tearDownClass; each test starts from the
     state setUpClass left (a copy), so tests cannot see each other's changes."""
-    from casemock._mock import copy_states
-
     original_setup_class = cls.__dict__.get("setUpClass")
     original_teardown_class = cls.__dict__.get("tearDownClass")
     original_setup = cls.__dict__.get("setUp")
@@ -59,7 +79,7 @@ def decorate_testcase(mock: CasesMock, cls: type[unittest.TestCase]) -> type[uni
         except BaseException:
             mock.stop()
             raise
-        baseline["states"] = mock._copy_states()
+        baseline["states"] = mock.store.copy_regions()
 
     def tear_down_class(klass: type[unittest.TestCase]) -> None:
         try:
@@ -72,12 +92,12 @@ def decorate_testcase(mock: CasesMock, cls: type[unittest.TestCase]) -> type[uni
 
     def set_up(test: unittest.TestCase) -> None:
         if "states" in baseline:
-            with mock._lock:
-                mock._states = copy_states(baseline["states"])
-                mock.calls = []
-                mock.events = []
-                mock.faults.clear()
-                mock.access.clear()
+            from casemock.backend._store import copy_regions
+
+            mock.store.replace(copy_regions(baseline["states"]))
+            mock.calls = []
+            mock.faults.clear()
+            mock.access.clear()
         if original_setup is not None:
             original_setup(test)
         else:

@@ -1,53 +1,142 @@
-"""The pipeline every connectcases request goes through: route, decode, validate,
-faults, handle, check, encode. Shared by the in-process patch and the HTTP server mode,
-so every client gets the same bytes."""
+"""THE pipeline every connectcases request goes through, whoever sends it:
+
+1. route     method + raw path -> operation        (wire entry only)
+2. decode    path/query/headers/body -> params     (wire entry only)
+3. validate  server-side constraints of the model  -> ValidationException
+4. context   the region's state, the store's runtime, the caller's access scope
+5. faults    injected errors and latency           (``Options.faults``)
+6. handle    the backend handler, under the region's lock
+7. check     output against the model              (``Options.check`` and a strict mock)
+8. record    a ``Call`` in the mock's call log      (``Options.record``)
+9. encode    status, headers, JSON body             (wire entry only)
+
+Two entries share steps 3-8 (:func:`execute`): :func:`handle` / :func:`answer` for HTTP
+requests (the botocore and aiobotocore patches, the server mode) and :class:`Direct`
+for the seeding helpers, which skip the wire and raise the ``ClientError`` a boto3
+client would. The differences are explicit ``Options``, not copies of the pipeline.
+
+A request refused at decode or validation is recorded with ``region=None`` and creates
+no region state. Nothing here is imported by ``import casemock``.
+"""
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from collections.abc import Iterator, Mapping
-from typing import Any, Protocol
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol, cast
 from urllib.parse import parse_qs, urlsplit
 
 from botocore.awsrequest import AWSResponse
 
+from casemock import _model
+from casemock._access import AccessPolicy
 from casemock._errors import ServiceError, UnsupportedOperationError
+from casemock._faults import Faults
 from casemock._protocol import decoder, encoder, router
 from casemock._protocol.encoder import Response
 from casemock._protocol.output_check import check_output
 from casemock._protocol.validation import validate_input
 from casemock.backend._context import Context, Runtime
-from casemock.backend._records import RegionState
 from casemock.backend._registry import handler_for
+from casemock.backend._store import Store
+
+if TYPE_CHECKING:
+    from botocore.exceptions import ClientError
 
 _CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/]+)/")
 _HOST = re.compile(r"^cases(?:-fips)?\.([a-z0-9-]+)\.")
 
 
-class Dispatcher(Protocol):
-    """What the transport needs from a CasesMock."""
+@dataclass(frozen=True)
+class Call:
+    """One connectcases call as casemock answered it."""
 
-    strict: bool
-    region: str
+    operation: str
+    params: dict[str, Any]
+    response: dict[str, Any] | None
+    error: ServiceError | None
+    region: str | None = None
+    access_key_id: str | None = None
 
     @property
-    def runtime(self) -> Runtime: ...
+    def error_code(self) -> str | None:
+        return self.error.code if self.error is not None else None
 
-    def region_state(self, region: str) -> RegionState: ...
+    @property
+    def ok(self) -> bool:
+        """True when the call succeeded."""
+        return self.error is None
 
-    def before_handle(
-        self, operation: str, params: dict[str, Any], access_key_id: str | None
-    ) -> None: ...
 
-    def record(
-        self,
-        operation: str,
-        params: dict[str, Any],
-        result: dict[str, Any] | None,
-        error: ServiceError | None,
-        context: Context | None,
-    ) -> None: ...
+class Target(Protocol):
+    """What the pipeline needs of a mock: its public state, faults, access scopes, call
+    log and strictness (a ``CasesMock`` is one)."""
+
+    faults: Faults
+    access: AccessPolicy
+    calls: list[Call]
+    strict: bool
+
+    @property
+    def store(self) -> Store: ...
+
+
+@dataclass(frozen=True)
+class Options:
+    """Which optional steps run: injected faults, the strict output check, the call log."""
+
+    faults: bool = True
+    check: bool = True
+    record: bool = True
+
+
+WIRE = Options()
+
+
+def execute(
+    target: Target,
+    operation: str,
+    params: dict[str, Any],
+    region: str,
+    access_key_id: str | None = None,
+    *,
+    options: Options = WIRE,
+    runtime: Runtime | None = None,
+) -> dict[str, Any]:
+    """Steps 3-8 for decoded ``params``: the handler's result, or the ServiceError it
+    (or validation, or an injected fault) raised, after recording the call."""
+    context: Context | None = None
+    try:
+        validate_input(operation, params)
+        handler = handler_for(operation)
+        if handler is None:
+            raise UnsupportedOperationError(operation)
+        store = target.store
+        state = store.region(region)
+        scope = target.access.scope(access_key_id) if access_key_id is not None else None
+        context = Context(runtime or store, state, operation, access_key_id, scope)
+        if options.faults and target.faults.rules:
+            target.faults.check(operation)
+        with state.lock:
+            result = handler(context, params)
+        if options.check and target.strict:
+            check_output(operation, result)
+    except ServiceError as error:
+        if options.record:
+            where = region if context is not None else None
+            target.calls.append(
+                Call(operation, params, None, error, where, access_key_id if where else None)
+            )
+        raise
+    if options.record:
+        target.calls.append(Call(operation, params, result, None, region, access_key_id))
+    return result
+
+
+# -- the wire entry -----------------------------------------------------------------------
 
 
 class _Body(io.BytesIO):
@@ -73,10 +162,11 @@ def caller(url: str, headers: Mapping[str, str], default_region: str) -> tuple[s
 
 
 def handle(
-    mock: Dispatcher, method: str, url: str, headers: Mapping[str, str], body: bytes
+    target: Target, method: str, url: str, headers: Mapping[str, str], body: bytes
 ) -> Response:
+    """Answer one HTTP request: (status, headers, body)."""
     split = urlsplit(url)
-    region, access_key_id = caller(url, headers, mock.region)
+    region, access_key_id = caller(url, headers, target.store.default_region)
     matched = router.match(method, split.path)
     if matched is None:
         return encoder.encode_error(
@@ -84,25 +174,16 @@ def handle(
         )
     operation, labels = matched
     params: dict[str, Any] = {}
-    context: Context | None = None
     try:
         query = parse_qs(split.query, keep_blank_values=True) if split.query else {}
         params = decoder.decode(operation, labels, query, headers, body)
-        validate_input(operation, params)
-        handler = handler_for(operation)
-        if handler is None:
-            raise UnsupportedOperationError(operation)
-        state = mock.region_state(region)
-        context = Context(mock.runtime, state, operation, access_key_id)
-        mock.before_handle(operation, params, access_key_id)
-        with state.lock:
-            result = handler(context, params)
-        if mock.strict:
-            check_output(operation, result)
     except ServiceError as error:
-        mock.record(operation, params, None, error, context)
+        target.calls.append(Call(operation, params, None, error))
         return encoder.encode_error(error)
-    mock.record(operation, params, result, None, context)
+    try:
+        result = execute(target, operation, params, region, access_key_id)
+    except ServiceError as error:
+        return encoder.encode_error(error)
     return encoder.encode_output(operation, result)
 
 
@@ -119,9 +200,78 @@ def request_bytes(request: Any) -> bytes:
     return data
 
 
-def answer(mock: Dispatcher, request: Any) -> AWSResponse:
+def answer(target: Target, request: Any) -> AWSResponse:
     """Answer a botocore AWSPreparedRequest with an AWSResponse."""
     data = request_bytes(request)
-    status, headers, payload = handle(mock, request.method, request.url, request.headers, data)
+    status, headers, payload = handle(target, request.method, request.url, request.headers, data)
     # AWSResponse keeps headers in its own case-insensitive HeadersDict.
     return AWSResponse(request.url, status, headers, _Body(payload))  # type: ignore[arg-type]
+
+
+# -- the direct entry (seeding) -----------------------------------------------------------
+
+
+class Direct:
+    """Runs operations on one region of a mock without the wire: the same validation and
+    handlers as a boto3 call, no faults and no output check; calls are logged only with
+    ``record_calls``, case events published only with ``events``. A refusal raises the
+    ``ClientError`` a boto3 client would."""
+
+    def __init__(
+        self,
+        target: Target,
+        region: str | None = None,
+        *,
+        record_calls: bool = False,
+        events: bool = True,
+    ) -> None:
+        self.target = target
+        self.region = region or target.store.default_region
+        self.state = target.store.region(self.region)
+        self.options = Options(faults=False, check=False, record=record_calls)
+        self.runtime: Runtime = target.store if events else target.store.quiet()
+
+    def __call__(
+        self, operation: str, params: dict[str, Any], note: str | None = None
+    ) -> dict[str, Any]:
+        try:
+            return execute(
+                self.target,
+                operation,
+                params,
+                self.region,
+                options=self.options,
+                runtime=self.runtime,
+            )
+        except ServiceError as error:
+            raise client_error(operation, error, note) from None
+
+
+@functools.cache
+def _exceptions() -> Any:
+    from botocore.errorfactory import ClientExceptionsFactory
+
+    return ClientExceptionsFactory().create_client_exceptions(_model.service_model())
+
+
+def client_error(operation: str, error: ServiceError, note: str | None = None) -> ClientError:
+    """The ClientError a boto3 client raises for ``error`` (parsed from casemock's own wire
+    answer, so code, message, HTTP status and modeled members match)."""
+    from botocore.compat import HTTPHeaders
+    from botocore.parsers import create_parser
+
+    status, headers, body = encoder.encode_error(error)
+    http_headers = HTTPHeaders()
+    for key, value in headers.items():
+        http_headers[key] = value
+    wire = {"status_code": status, "headers": http_headers, "body": body}
+    parser: Any = create_parser("rest-json")
+    parsed: dict[str, Any] = parser.parse(wire, _model.operation(operation).output_shape)
+    service_model: Any = _model.service_model()
+    error_shape = service_model.shape_for_error_code(error.code)
+    if error_shape is not None:
+        parsed.update(parser.parse(wire, error_shape))
+    if note:
+        parsed["Error"]["Message"] = f"{parsed['Error'].get('Message', '')} ({note})"
+    exception_class = _exceptions().from_code(error.code)
+    return cast("ClientError", exception_class(parsed, operation))

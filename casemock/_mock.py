@@ -1,67 +1,39 @@
-"""CasesMock: decorator, context manager and start/stop handle, with its own state."""
+"""CasesMock: the user's handle. Decorator, context manager and start/stop; every user
+method delegates: the state lives in a ``Store`` (``m.store``), requests go through
+``_dispatch``, activation through ``_intercept``."""
 
 from __future__ import annotations
 
-import copy
 import functools
-import itertools
 import os
-import random
 import threading
-import uuid
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
-from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
 
-from casemock._access import AccessPolicy, Scope
+from casemock._access import AccessPolicy
 from casemock._decorate import decorate
-from casemock._errors import CasesMockError, MockNotStartedError, ServiceError
+from casemock._errors import CasesMockError, MockNotStartedError
 from casemock._faults import UNSET, ErrorRule, Faults, LatencyRule, Unset
-from casemock._intercept import aio as _aio
-from casemock._intercept import botocore as _patch
+from casemock._intercept import activate, deactivate
+from casemock._intercept.botocore import PLACEHOLDER_CREDENTIALS
 from casemock._settings import Settings
-from casemock.backend._context import Context
-from casemock.backend._records import RegionState
+from casemock.backend._store import Store
 
 if TYPE_CHECKING:
     from botocore.config import Config
     from types_boto3_connectcases import ConnectCasesClient as CasesClient
 
+    from casemock._dispatch import Call
     from casemock._snapshots.document import StateSource
-    from casemock.views._backend import BackendView
+    from casemock.views import BackendView
 else:
     from botocore.client import BaseClient as CasesClient
 
-_aio.register()  # aiobotocore clients too, when aiobotocore is installed
-
 DEFAULT_ACCOUNT_ID = "123456789012"
 DEFAULT_REGION = "us-east-1"
-_SYSTEM_RANDOM = random.SystemRandom()  # unseeded mocks; one instance, not one per character
 
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Call:
-    """One connectcases call as casemock answered it."""
-
-    operation: str
-    params: dict[str, Any]
-    response: dict[str, Any] | None
-    error: ServiceError | None
-    region: str | None = None
-    access_key_id: str | None = None
-
-    @property
-    def error_code(self) -> str | None:
-        return self.error.code if self.error is not None else None
-
-    @property
-    def ok(self) -> bool:
-        """True when the call succeeded."""
-        return self.error is None
 
 
 class CasesMock:
@@ -78,23 +50,16 @@ class CasesMock:
         seed: int | None = None,
         state: StateSource | None = None,
     ) -> None:
-        self.account_id = account_id
-        self.region = region
-        self.settings = settings or Settings()
         # strict: check every answer against the model's output shape. Off by default (it
         # costs time on large answers); CASEMOCK_STRICT=1 turns it on, as casemock's own
         # test suite does.
         self.strict = strict if strict is not None else os.environ.get("CASEMOCK_STRICT") == "1"
-        self.seed = seed
         self.calls: list[Call] = []
-        self.events: list[dict[str, Any]] = []
         self.faults = Faults(seed)
         self.access = AccessPolicy()
-        self._states: dict[str, RegionState] = {}
+        self._store = Store(account_id, region, settings or Settings(), seed)
         self._depth = 0
-        self._lock = threading.RLock()
-        self._seq = itertools.count(1)
-        self._random = random.Random(seed)
+        self._lock = threading.RLock()  # activation; the store has its own
         # A state document (or file) applied at every start(); see restore().
         self._initial_state = state
         if isinstance(state, Mapping):
@@ -104,11 +69,40 @@ class CasesMock:
 
     def __repr__(self) -> str:
         state = "active" if self.active else "inactive"
-        domains = sum(len(s.domains) for s in self._states.values())
         return (
             f"<CasesMock {state} account_id={self.account_id!r} region={self.region!r} "
-            f"domains={domains} calls={len(self.calls)}>"
+            f"domains={self._store.domain_count()} calls={len(self.calls)}>"
         )
+
+    # -- what the mock holds -------------------------------------------------------------
+
+    @property
+    def store(self) -> Store:
+        """The mock's state: regions, record counter, random source and case events.
+        Tests read it through :meth:`backend`."""
+        return self._store
+
+    @property
+    def account_id(self) -> str:
+        return self._store.account_id
+
+    @property
+    def region(self) -> str:
+        """The default region: for clients created without one, and for :meth:`backend`."""
+        return self._store.default_region
+
+    @property
+    def settings(self) -> Settings:
+        return self._store.settings
+
+    @property
+    def seed(self) -> int | None:
+        return self._store.seed
+
+    @property
+    def events(self) -> list[dict[str, Any]]:
+        """The EventBridge case events published during this activation, oldest first."""
+        return self._store.events
 
     # -- activation ---------------------------------------------------------------------
 
@@ -120,10 +114,11 @@ class CasesMock:
         """Activate the mock. Calls nest: each start() needs one stop()."""
         with self._lock:
             if self._depth == 0:
-                self._reset()
+                self._store.reset()
+                self.calls = []
                 if self._initial_state is not None:
                     self._apply_initial_state()
-                _patch.activate(self)
+                activate(self)
             self._depth += 1
         return self
 
@@ -137,7 +132,7 @@ class CasesMock:
                 )
             self._depth -= 1
             if self._depth == 0:
-                _patch.deactivate(self)
+                deactivate(self)
                 # Faults and access scopes set up during an activation end with it; those
                 # set up before start() apply to the next activation.
                 self.faults.clear()
@@ -158,62 +153,12 @@ class CasesMock:
     def __call__(self, target: Any) -> Any:
         return decorate(self, target)
 
-    # -- state ----------------------------------------------------------------------------
-
-    def _reset(self) -> None:
-        self._states = {}
-        self.calls = []
-        self.events = []
-        self._seq = itertools.count(1)
-        self._random = random.Random(self.seed)
-
     def _apply_initial_state(self) -> None:
-        from casemock._snapshots import document as _snapshot
+        from casemock._snapshots import document
 
         assert self._initial_state is not None
-        self._initial_state = _snapshot.read(self._initial_state, keep=True)  # a file: once
-        _snapshot.apply(self, self._initial_state)
-
-    def _copy_states(self) -> dict[str, RegionState]:
-        with self._lock:
-            return copy_states(self._states)
-
-    def region_state(self, region: str) -> RegionState:
-        state = self._states.get(region)
-        if state is None:
-            with self._lock:
-                state = self._states.setdefault(region, RegionState(self.account_id, region))
-        return state
-
-    # -- runtime used by handlers ---------------------------------------------------------
-
-    @property
-    def runtime(self) -> CasesMock:
-        return self
-
-    def now(self) -> datetime:
-        return datetime.now(timezone.utc)
-
-    def new_id(self) -> str:
-        if self.seed is None:
-            return str(uuid.uuid4())
-        with self._lock:
-            return str(uuid.UUID(int=self._random.getrandbits(128), version=4))
-
-    def next_seq(self) -> int:
-        return next(self._seq)
-
-    def random_choice(self, alphabet: str, length: int) -> str:
-        if self.seed is None:
-            return "".join(_SYSTEM_RANDOM.choices(alphabet, k=length))
-        with self._lock:
-            return "".join(self._random.choice(alphabet) for _ in range(length))
-
-    def publish(self, event: dict[str, Any]) -> None:
-        self.events.append(event)
-
-    def access_scope(self, access_key_id: str) -> Scope | None:
-        return self.access.scope(access_key_id)
+        self._initial_state = document.read(self._initial_state, keep=True)  # a file: once
+        document.apply(self._store, self._initial_state)
 
     # -- test-author helpers --------------------------------------------------------------
 
@@ -221,36 +166,44 @@ class CasesMock:
         """Typed, read-only views of what is stored for ``region`` (default: the mock's):
         domains with their fields, layouts, templates, case rules and cases, the case
         events and tags. See docs/inspection.md."""
-        from casemock.views._backend import BackendView
+        from casemock.views import BackendView
 
         if account_id is not None and account_id != self.account_id:
             raise CasesMockError(
                 f"This mock serves account {self.account_id!r} only, not {account_id!r}; "
                 f"create a mock with mock_cases(account_id={account_id!r}) for that account."
             )
-        return BackendView(self, region or self.region)
+        return BackendView(self._store, region or self.region)
 
     def snapshot(self) -> dict[str, Any]:
         """The whole state (every region) as a JSON-serialisable, versioned document for
         :meth:`restore` or ``mock_cases(state=...)``. See docs/snapshots.md."""
-        from casemock._snapshots import document as _snapshot
+        from casemock._snapshots import document
 
-        return _snapshot.snapshot(self)
+        return document.snapshot(self._store)
 
     def restore(self, state: StateSource) -> None:
         """Replace the state with a document from :meth:`snapshot` (or a file written by
         :meth:`save`): ids, ARNs, timestamps, audit history and tags come back exactly.
         The call log and recorded events start empty. A document that cannot be read
         raises SnapshotFormatError and leaves the state as it was."""
-        from casemock._snapshots import document as _snapshot
+        from casemock._snapshots import document
 
-        _snapshot.restore(self, _snapshot.read(state))
+        doc = document.read(state)  # before the activation check: a missing file says so
+        if not self.active:
+            raise CasesMockError(
+                "restore() needs an active mock: start() begins with empty state and would "
+                "discard it. Call it inside `with mock_cases() as m:`, or pass the document "
+                "as mock_cases(state=doc) to have it applied at every start."
+            )
+        document.apply(self._store, doc)
+        self.calls = []
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write :meth:`snapshot` to a JSON file (gzip-compressed if it ends in ``.gz``)."""
-        from casemock._snapshots import document as _snapshot
+        from casemock._snapshots import document
 
-        _snapshot.write(self.snapshot(), path)
+        document.write(self.snapshot(), path)
 
     def load(self, path: str | os.PathLike[str]) -> None:
         """:meth:`restore` the state saved in a file by :meth:`save`."""
@@ -259,7 +212,8 @@ class CasesMock:
     def _repr_html_(self) -> str:
         from casemock.views import _html
 
-        return _html.mock_html(self)
+        head = _html.mock_head(self.active, len(self.calls), len(self.events))
+        return head + _html.backend_html(self.backend())
 
     def client(
         self,
@@ -271,14 +225,13 @@ class CasesMock:
         """A boto3 connectcases client for this mock: its region (unless ``region``) and
         placeholder credentials, signed with ``access_key_id`` when given (the caller
         identity used by :meth:`restrict_access`)."""
-        placeholder = _patch._PLACEHOLDER_CREDENTIALS
         create, lock = _client_factory()
         with lock:  # botocore sessions are not thread-safe; their clients are
             client = create(
                 "connectcases",
                 region_name=region or self.region,
-                aws_access_key_id=access_key_id or placeholder.access_key,
-                aws_secret_access_key=placeholder.secret_key,
+                aws_access_key_id=access_key_id or PLACEHOLDER_CREDENTIALS.access_key,
+                aws_secret_access_key=PLACEHOLDER_CREDENTIALS.secret_key,
                 config=config,
             )
         return cast(CasesClient, client)
@@ -299,7 +252,7 @@ class CasesMock:
         """Lift a scope set with :meth:`restrict_access`."""
         self.access.allow_all(access_key_id)
 
-    # -- hooks used by the transport ------------------------------------------------------
+    # -- injected faults ------------------------------------------------------------------
 
     def add_error(
         self,
@@ -344,31 +297,6 @@ class CasesMock:
             operation, seconds, times=times, every=every, probability=probability, seed=seed
         )
 
-    def before_handle(
-        self, operation: str, params: dict[str, Any], access_key_id: str | None
-    ) -> None:
-        if self.faults.rules:
-            self.faults.check(operation)
-
-    def record(
-        self,
-        operation: str,
-        params: dict[str, Any],
-        result: dict[str, Any] | None,
-        error: ServiceError | None,
-        context: Context | None,
-    ) -> None:
-        self.calls.append(
-            Call(
-                operation,
-                params,
-                result,
-                error,
-                context.region if context else None,
-                context.access_key_id if context else None,
-            )
-        )
-
 
 @functools.lru_cache(maxsize=1)
 def _client_factory() -> tuple[Callable[..., Any], threading.Lock]:
@@ -381,13 +309,6 @@ def _client_factory() -> tuple[Callable[..., Any], threading.Lock]:
 
         return botocore.session.get_session().create_client, threading.Lock()
     return boto3.session.Session().client, threading.Lock()
-
-
-def copy_states(states: dict[str, RegionState]) -> dict[str, RegionState]:
-    copies: dict[str, RegionState] = {}
-    for region, state in states.items():
-        copies[region] = RegionState(state.account_id, state.region, copy.deepcopy(state.domains))
-    return copies
 
 
 @overload
@@ -414,4 +335,4 @@ def mock_cases(func: Any = None, /, **options: Any) -> Any:
     return CasesMock(**options)
 
 
-__all__ = ["Call", "CasesClient", "CasesMock", "mock_cases"]
+__all__ = ["CasesClient", "CasesMock", "mock_cases"]

@@ -15,14 +15,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
-from casemock._direct import Caller, Quiet, client_error, handler_for, require_active
+from casemock._dispatch import Direct, client_error
 from casemock._errors import CasesMockError, ServiceError
-from casemock._protocol.validation import validate_input
 from casemock._snapshots.document import paused_gc
 from casemock._timestamps import format_timestamp
-from casemock.backend._context import Context, Runtime
 from casemock.backend._records import Domain
 
 if TYPE_CHECKING:
@@ -119,7 +117,7 @@ def seed_domain(
     If a step is refused, the domain is deleted again and the ClientError is raised.
     """
     require_active(mock, "seed_domain()")
-    call = Caller(mock, region, record_calls)
+    call = Direct(mock, region, record_calls=record_calls)
     created = call("CreateDomain", {"name": name})
     domain_id: str = created["domainId"]
     try:
@@ -131,7 +129,7 @@ def seed_domain(
 
 
 def _build_domain(
-    call: Caller,
+    call: Direct,
     created: dict[str, Any],
     name: str,
     fields: Sequence[Mapping[str, Any]],
@@ -268,6 +266,14 @@ class _FieldKeys:
         return known
 
 
+def require_active(mock: CasesMock, what: str) -> None:
+    if not mock.active:
+        raise CasesMockError(
+            f"{what} needs an active mock: start() begins with empty state and would discard "
+            "what was seeded. Seed inside `with mock_cases() as m:` (or after m.start())."
+        )
+
+
 def _performed_by(value: str | Mapping[str, str] | None) -> dict[str, str] | None:
     if value is None:
         return None
@@ -297,10 +303,7 @@ def create_cases(
     row raises a ClientError naming the row; the rows before it stay created.
     """
     require_active(mock, "create_cases()")
-    caller = Caller(mock, region, record_calls)
-    runtime = cast(Runtime, mock.runtime if events else Quiet(mock))
-    context = Context(runtime, caller.state, "CreateCase")
-    handler = handler_for("CreateCase")
+    call = Direct(mock, region, record_calls=record_calls, events=events)
     extra: dict[str, Any] = {}
     if tags:
         extra["tags"] = dict(tags)
@@ -308,8 +311,8 @@ def create_cases(
     if who:
         extra["performedBy"] = who
     ids: list[str] = []
-    with caller.state.lock, paused_gc():
-        keys = _FieldKeys(caller.state.domains.get(domain_id))
+    with call.state.lock, paused_gc():
+        keys = _FieldKeys(call.state.domains.get(domain_id))
         for index, row in enumerate(rows):
             fields = []
             for key, value in row.items():
@@ -322,15 +325,7 @@ def create_cases(
             }
             for name, value in extra.items():
                 params[name] = dict(value)
-            try:
-                validate_input("CreateCase", params)
-                result = handler(context, params)
-            except ServiceError as error:
-                if record_calls:
-                    mock.record("CreateCase", params, None, error, context)
-                raise client_error("CreateCase", error, f"create_cases row {index}") from None
-            if record_calls:
-                mock.record("CreateCase", params, result, None, context)
+            result = call("CreateCase", params, f"create_cases row {index}")
             ids.append(result["caseId"])
     return ids
 

@@ -182,7 +182,8 @@ def serve(
 ) -> WSGIServer:
     """Create (not start) a server; call ``serve_forever()`` on it, or use ``run_in_thread``."""
     mock = mock or CasesMock()
-    mock._reset()
+    mock.store.reset()
+    mock.calls = []
     return make_server(
         host, port, make_app(mock), server_class=_ThreadingServer, handler_class=_RawPathHandler
     )

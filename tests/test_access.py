@@ -1,6 +1,6 @@
 """Access simulation: per-caller tag scopes (Connect Cases tag-based access control).
 
-The checks are functions of ``casemock._access`` that the case handlers call; they are
+The checks are functions of ``casemock.backend._access`` that the case handlers call; they are
 tested directly on Case records, and end to end through boto3 clients signing with
 different access key ids.
 """
@@ -13,13 +13,13 @@ import pytest
 from botocore.exceptions import ClientError
 
 from casemock import CasesClient, CasesMock, CasesMockError, mock_cases
-from casemock._access import (
+from casemock._errors import ServiceError
+from casemock.backend._access import (
     case_filter,
     case_visible,
     check_case_access,
     check_create_access,
 )
-from casemock._errors import ServiceError
 from casemock.backend._context import Context
 from casemock.backend._records import Case, RegionState
 
@@ -33,7 +33,9 @@ def make_case(case_id: str, **tags: str) -> Case:
 
 
 def context(mock: CasesMock, access_key_id: str | None, operation: str = "GetCase") -> Context:
-    return Context(mock, RegionState("123456789012", "us-east-1"), operation, access_key_id)
+    state = RegionState("123456789012", "us-east-1")
+    scope = mock.access.scope(access_key_id)
+    return Context(mock.store, state, operation, access_key_id, scope)
 
 
 # -- the check functions ------------------------------------------------------------------

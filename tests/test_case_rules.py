@@ -44,7 +44,7 @@ def status_of(excinfo: pytest.ExceptionInfo[ClientError]) -> int:
 
 
 def domain_of(mock: CasesMock, domain_id: str) -> Domain:
-    return mock.region_state(REGION).domains[domain_id]
+    return mock.store.region(REGION).domains[domain_id]
 
 
 def add_field(

@@ -122,7 +122,7 @@ def audit_types(client: ConnectCasesClient, domain_id: str, case_id: str) -> lis
 
 
 def domain_of(mock: CasesMock, domain_id: str) -> Domain:
-    return mock.region_state(REGION).domains[domain_id]
+    return mock.store.region(REGION).domains[domain_id]
 
 
 @pytest.fixture

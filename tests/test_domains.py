@@ -192,7 +192,7 @@ def test_delete_removes_everything_under_the_domain(
     ):
         with pytest.raises(client.exceptions.ResourceNotFoundException):
             call()
-    assert list(mock.region_state("us-east-1").domains) == [other]
+    assert list(mock.store.region("us-east-1").domains) == [other]
     # a new domain of the same name has nothing of the old one
     new_id = client.create_domain(name="test-domain")["domainId"]
     assert client.get_domain(domainId=new_id)["tags"] == {}

@@ -288,17 +288,17 @@ def test_each_test_of_a_decorated_testcase_starts_without_faults() -> None:
     @mock_cases
     class Suite(unittest.TestCase):
         def test_1_adds(self) -> None:
-            from casemock._intercept import botocore as _patch
+            from casemock import _intercept
 
-            mock = _patch.current()
+            mock = _intercept.current()
             assert mock is not None
-            mock.add_error("ListDomains", "ThrottlingException", times=None)
+            mock.faults.add_error("ListDomains", "ThrottlingException", times=None)
             seen.append(len(mock.faults.rules))
 
         def test_2_sees_none(self) -> None:
-            from casemock._intercept import botocore as _patch
+            from casemock import _intercept
 
-            mock = _patch.current()
+            mock = _intercept.current()
             assert mock is not None
             seen.append(len(mock.faults.rules))
 

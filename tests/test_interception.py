@@ -23,8 +23,7 @@ from botocore.exceptions import ClientError
 from botocore.session import Session
 from botocore.signers import RequestSigner
 
-from casemock import CasesMock, mock_cases
-from casemock._intercept import botocore as _patch
+from casemock import CasesMock, _intercept, mock_cases
 
 if TYPE_CHECKING:
     from types_boto3_connectcases import ConnectCasesClient
@@ -358,4 +357,4 @@ def test_unknown_route_is_an_error_not_a_silent_404() -> None:
         client.list_domains()
     assert excinfo.value.response["Error"]["Code"] == "UnknownOperationException"
     assert "/no-such-route" in excinfo.value.response["Error"]["Message"]
-    assert _patch.current() is None
+    assert _intercept.current() is None

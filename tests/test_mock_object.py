@@ -24,9 +24,9 @@ from casemock import (
     CasesMockError,
     MockNotStartedError,
     OutputShapeError,
+    _intercept,
     mock_cases,
 )
-from casemock._intercept import botocore as _patch
 from casemock.backend._registry import handlers
 
 if TYPE_CHECKING:
@@ -52,8 +52,8 @@ def domain_names(client: ConnectCasesClient) -> list[str]:
 
 
 def assert_inactive() -> None:
-    assert _patch.current() is None
-    assert not _patch.is_patched()
+    assert _intercept.current() is None
+    assert not _intercept.is_patched()
     assert Endpoint.__dict__["_do_get_response"] is ORIGINAL_DO_GET_RESPONSE
 
 
@@ -150,8 +150,8 @@ def test_plain_class_gets_its_test_methods_mocked() -> None:
             client.create_domain(name="support")
             return domain_names(client)
 
-        def helper(self) -> CasesMock | None:
-            return _patch.current()
+        def helper(self) -> object:
+            return _intercept.current()
 
     suite = Suite()
     assert suite.test_create() == ["support"]
@@ -193,7 +193,7 @@ def test_testcase_class_runs_setupclass_setup_and_tests_mocked() -> None:
 
         @classmethod
         def tearDownClass(cls) -> None:
-            seen["tearDownClass"] = _patch.current() is not None
+            seen["tearDownClass"] = _intercept.current() is not None
 
     result = run_testcase(DomainTests)
 
@@ -219,7 +219,7 @@ def test_testcase_class_calls_inherited_setup_methods() -> None:
     @mock_cases
     class Derived(Base):
         def test_mocked(self) -> None:
-            seen.append(f"test mocked={_patch.current() is not None}")
+            seen.append(f"test mocked={_intercept.current() is not None}")
 
     run_testcase(Derived)
 
@@ -246,7 +246,7 @@ def test_context_manager_yields_the_active_mock() -> None:
     with mock_cases() as mock:
         assert isinstance(mock, CasesMock)
         assert mock.active
-        assert _patch.current() is mock
+        assert _intercept.current() is mock
         make_client().create_domain(name="support")
         assert [call.operation for call in mock.calls] == ["CreateDomain"]
     assert not mock.active
@@ -327,11 +327,11 @@ def test_inner_mock_starts_empty_and_outer_state_comes_back() -> None:
     with mock_cases() as outer:
         client.create_domain(name="outer")
         with mock_cases() as inner:
-            assert _patch.current() is inner
+            assert _intercept.current() is inner
             assert domain_names(client) == []
             client.create_domain(name="outer")  # no conflict: the inner state is its own
             client.create_domain(name="inner")
-        assert _patch.current() is outer
+        assert _intercept.current() is outer
         assert domain_names(client) == ["outer"]
     assert_inactive()
 
@@ -354,7 +354,7 @@ def test_outer_stop_before_inner_keeps_the_inner_answering() -> None:
     inner.start()
     try:
         outer.stop()
-        assert _patch.current() is inner
+        assert _intercept.current() is inner
         make_client().create_domain(name="still-mocked")
         assert inner.calls[-1].operation == "CreateDomain"
     finally:

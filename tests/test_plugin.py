@@ -26,16 +26,16 @@ def test_cases_mock_is_active_and_fresh_per_test(pytester: pytest.Pytester) -> N
         """
         import pytest
         from casemock import CasesMock, CasesClient
-        from casemock._intercept import botocore as _patch
+        from casemock import _intercept
 
         @pytest.mark.parametrize("name", ["first", "second"])
         def test_one_domain_each(cases_mock: CasesMock, cases_client: CasesClient, name):
-            assert _patch.current() is cases_mock
+            assert _intercept.current() is cases_mock
             cases_client.create_domain(name=name)
             assert [d["name"] for d in cases_client.list_domains()["domains"]] == [name]
 
         def test_no_mock_without_fixture_or_marker():
-            assert _patch.current() is None
+            assert _intercept.current() is None
         """,
     )
     result.assert_outcomes(passed=3)
@@ -53,7 +53,7 @@ def test_client_uses_the_mock_region_and_placeholder_credentials(
         def test_region(cases_mock, cases_client):
             assert cases_client.meta.region_name == "eu-west-2"
             cases_client.create_domain(name="d")
-            assert list(cases_mock.region_state("eu-west-2").domains)
+            assert list(cases_mock.store.region("eu-west-2").domains)
             assert cases_mock.calls[0].region == "eu-west-2"
             assert cases_mock.calls[0].access_key_id == "AKIACASEMOCKEXAMPLE"
         """,
@@ -93,17 +93,17 @@ def test_marker_alone_activates_the_mock(pytester: pytest.Pytester) -> None:
         """
         import boto3
         import pytest
-        from casemock._intercept import botocore as _patch
+        from casemock import _intercept
 
         @pytest.mark.casemock(account_id="210987654321")
         def test_marked():
             client = boto3.client("connectcases", region_name="us-west-2")
             arn = client.create_domain(name="d")["domainArn"]
             assert arn.startswith("arn:aws:cases:us-west-2:210987654321:domain/")
-            assert _patch.current().account_id == "210987654321"
+            assert _intercept.current().account_id == "210987654321"
 
         def test_unmarked():
-            assert _patch.current() is None
+            assert _intercept.current() is None
         """,
     )
     result.assert_outcomes(passed=2)
@@ -134,7 +134,7 @@ def test_module_scoped_mock_keeps_state_across_the_module(pytester: pytest.Pytes
         pytester,
         """
         import pytest
-        from casemock._intercept import botocore as _patch
+        from casemock import _intercept
 
         pytestmark = pytest.mark.casemock(region="eu-central-1")
 
@@ -144,7 +144,7 @@ def test_module_scoped_mock_keeps_state_across_the_module(pytester: pytest.Pytes
 
         def test_sees_seed(cases_mock_module, cases_client_module):
             # The module marker configures the module mock; no per-test mock is stacked.
-            assert _patch.current() is cases_mock_module
+            assert _intercept.current() is cases_mock_module
             names = [d["name"] for d in cases_client_module.list_domains()["domains"]]
             assert names == ["seeded"]
         """,
@@ -190,7 +190,7 @@ def test_mock_is_stopped_after_the_test(pytester: pytest.Pytester) -> None:
     result = run(
         pytester,
         """
-        from casemock._intercept import botocore as _patch
+        from casemock import _intercept
 
         kept = []
 
@@ -199,7 +199,7 @@ def test_mock_is_stopped_after_the_test(pytester: pytest.Pytester) -> None:
 
         def test_after():
             assert not kept[0].active
-            assert not _patch.is_patched()
+            assert not _intercept.is_patched()
         """,
     )
     result.assert_outcomes(passed=2)

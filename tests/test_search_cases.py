@@ -695,7 +695,7 @@ def test_paginator_collects_every_case_and_keeps_total_count(data: Env) -> None:
 def test_search_sees_cases_of_its_own_domain_only(data: Env, mock: CasesMock) -> None:
     other = data.client.create_domain(name="other")["domainId"]
     assert data.client.search_cases(domainId=other)["cases"] == []
-    assert mock.region_state(REGION).domains[data.domain_id].cases.keys() == set(
+    assert mock.store.region(REGION).domains[data.domain_id].cases.keys() == set(
         data.cases.values()
     )
 

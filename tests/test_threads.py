@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from botocore.endpoint import Endpoint
 from botocore.exceptions import ClientError
 
-from casemock import CasesMock, Settings, mock_cases
-from casemock._intercept import botocore as _patch
+from casemock import CasesMock, Settings, _intercept, mock_cases
 
 if TYPE_CHECKING:
     from types_boto3_connectcases import ConnectCasesClient
@@ -110,7 +109,7 @@ def test_ref_counted_start_stop_of_one_mock_from_many_threads() -> None:
         in_threads(THREADS, enter_call_leave)
         assert [d["name"] for d in clients[0].list_domains()["domains"]] == ["held"]
     assert not mock.active
-    assert _patch.current() is None
+    assert _intercept.current() is None
     assert Endpoint.__dict__["_do_get_response"] is ORIGINAL_DO_GET_RESPONSE
 
 
@@ -122,6 +121,6 @@ def test_concurrent_start_stop_of_separate_mocks_leaves_botocore_clean() -> None
             mock.stop()
 
     in_threads(THREADS, cycle)
-    assert _patch.current() is None
-    assert not _patch.is_patched()
+    assert _intercept.current() is None
+    assert not _intercept.is_patched()
     assert Endpoint.__dict__["_do_get_response"] is ORIGINAL_DO_GET_RESPONSE

@@ -1,9 +1,10 @@
-"""Snapshots: the whole state of a mock as a versioned, JSON-serialisable document, and back.
+"""Snapshots: the whole state of a store as a versioned, JSON-serialisable document, and back.
 
-A document holds every region of the mock (domains with everything in them, written by
-``_record_codec``), the mock's record counter and, for a seeded mock, its random state.
-Restoring builds the complete new state first and swaps it in last, so a document that
-cannot be read leaves the mock as it was. The case index is rebuilt, not stored.
+A document holds every region of the store (domains with everything in them, written by
+``codec``), the store's record counter and, for a seeded mock, its random state.
+Restoring builds the complete new state first and swaps it in last (``Store.replace``),
+so a document that cannot be read leaves the store as it was. The case index is rebuilt,
+not stored.
 
 The document ``snapshot()`` returns (a ``StateDocument``, a ``dict``) also remembers the
 state in pickled form, so restoring that same object again and again (seed once, restore
@@ -13,7 +14,6 @@ per test) skips the JSON work. Treat documents as read-only: edit a copy.
 from __future__ import annotations
 
 import gc
-import itertools
 import json
 import os
 import pickle
@@ -23,14 +23,12 @@ import weakref
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Union
+from typing import Any, Union
 
-from casemock._errors import DOCS, CasesMockError, SnapshotFormatError
+from casemock._errors import DOCS, SnapshotFormatError
 from casemock._snapshots.codec import Codec, LoadError, codec, primitive
-from casemock.backend._records import Domain, RegionState
-
-if TYPE_CHECKING:
-    from casemock._mock import CasesMock
+from casemock.backend._records import Domain
+from casemock.backend._store import RandomState, Store
 
 FORMAT = "casemock-state"
 VERSION = 1
@@ -74,18 +72,11 @@ def _domains_codec() -> Codec:
     return codec(dict[str, Domain])
 
 
-def _counter_value(mock: CasesMock) -> int:
-    """The next number the mock's counter hands out, without consuming it."""
-    value: int = next(mock._seq)
-    mock._seq = itertools.count(value)
-    return value
-
-
-def snapshot(mock: CasesMock) -> StateDocument:
-    """The whole state of ``mock`` as a JSON-serialisable document."""
+def snapshot(store: Store) -> StateDocument:
+    """The whole state of ``store`` as a JSON-serialisable document."""
     dump_domains = _domains_codec()[0]
-    with mock._lock:
-        states = dict(mock._states)
+    with store.lock:
+        states = dict(store.regions)
         locks = [states[region].lock for region in sorted(states)]
         for lock in locks:
             lock.acquire()
@@ -95,12 +86,13 @@ def snapshot(mock: CasesMock) -> StateDocument:
                 doc = StateDocument(
                     format=FORMAT,
                     version=VERSION,
-                    account_id=mock.account_id,
-                    seq=_counter_value(mock),
+                    account_id=store.account_id,
+                    seq=store.counter_value(),
                     regions=regions,
                 )
-                if mock.seed is not None:
-                    version, internal, gauss = mock._random.getstate()
+                random_state = store.random_state()
+                if random_state is not None:
+                    version, internal, gauss = random_state
                     doc["random"] = [version, list(internal), gauss]
                 _prepare(doc, {region: state.domains for region, state in states.items()})
         finally:
@@ -145,16 +137,15 @@ def _load_regions(doc: Mapping[str, Any]) -> Regions:
     return loaded
 
 
-def build(
-    mock: CasesMock, doc: Mapping[str, Any]
-) -> tuple[dict[str, RegionState], int, tuple[Any, ...] | None]:
-    """The region states, counter value and random state ``doc`` describes, built
-    without touching ``mock``."""
+def build(store: Store, doc: Mapping[str, Any]) -> tuple[Regions, int, RandomState | None]:
+    """The domains by region, counter value and random state ``doc`` describes, built
+    without touching ``store``."""
     check_header(doc)
-    if doc.get("account_id") != mock.account_id:
+    account_id = store.account_id
+    if doc.get("account_id") != account_id:
         raise SnapshotFormatError(
             f"This state document holds account {doc.get('account_id')!r}, but the mock "
-            f"serves account {mock.account_id!r}; create the mock with "
+            f"serves account {account_id!r}; create the mock with "
             f"mock_cases(account_id={doc.get('account_id')!r})."
         )
     try:
@@ -182,32 +173,13 @@ def build(
         raise SnapshotFormatError(
             f"The casemock state document is damaged ({error!r}); the mock's state was not changed."
         ) from None
-    states = {
-        region: RegionState(mock.account_id, region, domains) for region, domains in regions.items()
-    }
-    return states, seq, random_state
+    return regions, seq, random_state
 
 
-def apply(mock: CasesMock, doc: Mapping[str, Any]) -> None:
-    """Replace the state of ``mock`` with the one ``doc`` describes, all or nothing."""
-    states, seq, random_state = build(mock, doc)
-    with mock._lock:
-        mock._states = states
-        mock._seq = itertools.count(seq)
-        if random_state is not None and mock.seed is not None:
-            mock._random.setstate(random_state)
-        mock.calls = []
-        mock.events = []
-
-
-def restore(mock: CasesMock, doc: Mapping[str, Any]) -> None:
-    if not mock.active:
-        raise CasesMockError(
-            "restore() needs an active mock: start() begins with empty state and would "
-            "discard it. Call it inside `with mock_cases() as m:`, or pass the document "
-            "as mock_cases(state=doc) to have it applied at every start."
-        )
-    apply(mock, doc)
+def apply(store: Store, doc: Mapping[str, Any]) -> None:
+    """Replace the state of ``store`` with the one ``doc`` describes, all or nothing."""
+    regions, seq, random_state = build(store, doc)
+    store.replace(regions, seq=seq, random_state=random_state)
 
 
 def _opener(path: Path) -> Callable[..., Any]:

@@ -1,21 +1,23 @@
-"""What a handler gets: the stored state, the mock's clock and ids, and helpers to find
-resources or fail the way the service does."""
+"""What a handler gets: the region's stored state, the store's clock and ids (the
+runtime), the caller's access scope, and helpers to find resources or fail the way the
+service does."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from casemock._access import check_case_access
 from casemock._errors import not_found
 from casemock._settings import Settings
+from casemock.backend._access import Scope, check_case_access
 from casemock.backend._records import Case, Domain, RegionState
 
 
 class Runtime(Protocol):
-    """The parts of a CasesMock that handlers use."""
+    """The clock, ids, counter and event sink handlers use (a ``Store``, or its quiet
+    twin for seeding)."""
 
     settings: Settings
 
@@ -29,10 +31,6 @@ class Runtime(Protocol):
 
     def publish(self, event: dict[str, Any]) -> None: ...
 
-    def access_scope(self, access_key_id: str) -> Mapping[str, frozenset[str]] | None:
-        """Tag scope of a caller (tag key -> allowed values); None: unrestricted."""
-        ...
-
 
 @dataclass
 class Context:
@@ -40,6 +38,7 @@ class Context:
     state: RegionState
     operation: str
     access_key_id: str | None = None
+    scope: Scope | None = None  # the caller's tag-based access scope; None: unrestricted
 
     @property
     def account_id(self) -> str:
@@ -78,7 +77,7 @@ class Context:
     def case(self, domain: Domain, case_id: str) -> Case:
         """The case a request names, for this caller: ResourceNotFoundException (resourceType
         Case) if there is none, AccessDeniedException if it is outside the caller's
-        tag-based access scope (see ``casemock._access``)."""
+        tag-based access scope (see ``backend/_access.py``)."""
         found = domain.cases.get(case_id)
         if found is None:
             raise not_found(

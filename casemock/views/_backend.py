@@ -32,7 +32,7 @@ from casemock.views._records import (
 )
 
 if TYPE_CHECKING:
-    from casemock._mock import CasesMock
+    from casemock.backend._store import Store
 
 V = TypeVar("V")
 R = TypeVar("R")
@@ -242,14 +242,14 @@ class BackendView:
     """What a mock stores for one (account, region): ``domains`` (by id), ``events`` (the
     case events published in this region), ``tags`` (by ARN)."""
 
-    def __init__(self, mock: CasesMock, region: str) -> None:
-        self._mock = mock
-        self.account_id = mock.account_id
+    def __init__(self, store: Store, region: str) -> None:
+        self._store = store
+        self.account_id = store.account_id
         self.region = region
 
     @property
     def _state(self) -> RegionState:
-        return self._mock.region_state(self.region)
+        return self._store.region(self.region)
 
     @property
     def domains(self) -> Mapping[str, DomainView]:
@@ -266,7 +266,9 @@ class BackendView:
     def events(self) -> tuple[Mapping[str, Any], ...]:
         """The EventBridge events the mock recorded for this region, oldest first."""
         return tuple(
-            freeze(event) for event in list(self._mock.events) if event.get("region") == self.region
+            freeze(event)
+            for event in list(self._store.events)
+            if event.get("region") == self.region
         )
 
     @property

@@ -11,7 +11,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from casemock._mock import CasesMock
     from casemock.views._backend import (
         BackendView,
         CaseRuleView,
@@ -216,10 +215,7 @@ def records_html(noun: str, records: Mapping[str, Any]) -> str:
     return _named_table(items, header, caption)
 
 
-def mock_html(mock: CasesMock) -> str:
-    state = "active" if mock.active else "inactive"
-    head = (
-        f"<div><strong>CasesMock</strong> ({state}), {len(mock.calls)} calls, "
-        f"{len(mock.events)} events</div>"
-    )
-    return head + backend_html(mock.backend())
+def mock_head(active: bool, calls: int, events: int) -> str:
+    """The first line of a mock's HTML: activation, calls and events."""
+    state = "active" if active else "inactive"
+    return f"<div><strong>CasesMock</strong> ({state}), {calls} calls, {events} events</div>"

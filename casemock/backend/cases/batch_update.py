@@ -14,8 +14,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from casemock._access import check_case_access
 from casemock._errors import ServiceError, conflict, validation_error
+from casemock.backend._access import check_case_access
 from casemock.backend._context import Context
 from casemock.backend._records import Domain
 from casemock.backend._registry import operation

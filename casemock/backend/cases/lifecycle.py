@@ -12,10 +12,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from casemock._access import check_case_access, check_create_access
 from casemock._errors import conflict, not_found, validation_error
 from casemock._settings import Settings
 from casemock._timestamps import format_timestamp
+from casemock.backend._access import check_case_access, check_create_access
 from casemock.backend._context import Context
 from casemock.backend._records import AuditEvent, Case, Domain, FieldValueUnion, Template
 from casemock.backend._registry import operation

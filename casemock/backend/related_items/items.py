@@ -14,9 +14,9 @@ import copy
 from datetime import datetime
 from typing import Any
 
-from casemock._access import case_filter, check_case_access
 from casemock._errors import ServiceError, conflict, not_found, quota_exceeded, validation_error
 from casemock._settings import Settings
+from casemock.backend._access import case_filter, check_case_access
 from casemock.backend._context import Context
 from casemock.backend._pagination import page
 from casemock.backend._records import Case, Domain, RelatedItem

@@ -25,8 +25,9 @@ from collections.abc import Callable, Iterable
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
-from casemock import _access, _model
+from casemock import _model
 from casemock._errors import validation_error
+from casemock.backend import _access
 from casemock.backend._context import Context
 from casemock.backend._pagination import decode_token, encode_token
 from casemock.backend._registry import operation

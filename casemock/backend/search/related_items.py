@@ -19,9 +19,9 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from casemock._access import case_filter
 from casemock._errors import validation_error
 from casemock._timestamps import micros, parse_instant
+from casemock.backend._access import case_filter
 from casemock.backend._context import Context
 from casemock.backend._pagination import page
 from casemock.backend._records import Case, Domain, RelatedItem
