@@ -4,8 +4,11 @@
 2. decode    path/query/headers/body -> params     (wire entry only)
 3. validate  server-side constraints of the model  -> ValidationException
 4. context   the region's state, the store's runtime, the caller's access scope
-5. faults    injected errors and latency           (``Options.faults``)
-6. handle    the backend handler, under the region's lock
+5. faults    documented request rates (``Settings.rate_limits``, ``Options.throttle``),
+             injected errors and latency (``Options.faults``), external resources
+             (``Settings.resolve_external_resources``)
+6. handle    the backend handler, under the region's lock (merges due on the clock
+             complete first, ``Settings.merge_seconds``)
 7. check     output against the model              (``Options.check`` and a strict mock)
 8. record    a ``Call`` in the mock's call log      (``Options.record``)
 9. encode    status, headers, JSON body             (wire entry only)
@@ -42,6 +45,7 @@ from casemock._protocol.validation import validate_input
 from casemock.backend._context import Context, Runtime
 from casemock.backend._registry import handler_for
 from casemock.backend._store import Store
+from casemock.backend.external import check_references
 
 if TYPE_CHECKING:
     from botocore.exceptions import ClientError
@@ -86,11 +90,13 @@ class Target(Protocol):
 
 @dataclass(frozen=True)
 class Options:
-    """Which optional steps run: injected faults, the strict output check, the call log."""
+    """Which optional steps run: injected faults, request rates, the strict output
+    check, the call log."""
 
     faults: bool = True
     check: bool = True
     record: bool = True
+    throttle: bool = True
 
 
 WIRE = Options()
@@ -118,9 +124,18 @@ def execute(
         state = store.region(region)
         scope = target.access.scope(access_key_id) if access_key_id is not None else None
         context = Context(runtime or store, state, operation, access_key_id, scope)
+        # Each realism switch costs one attribute check when off (docs/realism.md).
+        if store.throttle is not None and options.throttle:
+            store.throttle.take(region, operation, store.now())
         if options.faults and target.faults.rules:
             target.faults.check(operation)
+        if store.resolving:
+            check_references(store.external, operation, params, store.settings.contact_resolver)
         with state.lock:
+            if store.timed_merges:
+                from casemock.backend.cases.merge import complete_due  # only when switched on
+
+                complete_due(context)
             result = handler(context, params)
         if options.check and target.strict:
             check_output(operation, result)
@@ -213,7 +228,8 @@ def answer(target: Target, request: Any) -> AWSResponse:
 
 class Direct:
     """Runs operations on one region of a mock without the wire: the same validation and
-    handlers as a boto3 call, no faults and no output check; calls are logged only with
+    handlers as a boto3 call, no faults, no request rates and no output check; calls are
+    logged only with
     ``record_calls``, case events published only with ``events``. A refusal raises the
     ``ClientError`` a boto3 client would."""
 
@@ -228,7 +244,7 @@ class Direct:
         self.target = target
         self.region = region or target.store.default_region
         self.state = target.store.region(self.region)
-        self.options = Options(faults=False, check=False, record=record_calls)
+        self.options = Options(faults=False, check=False, record=record_calls, throttle=False)
         self.runtime: Runtime = target.store if events else target.store.quiet()
 
     def __call__(

@@ -8,6 +8,7 @@ import functools
 import os
 import threading
 from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
 
 from casemock._access import AccessPolicy
@@ -49,6 +50,7 @@ class CasesMock:
         strict: bool | None = None,
         seed: int | None = None,
         state: StateSource | None = None,
+        realism: str | None = None,
     ) -> None:
         # strict: check every answer against the model's output shape. Off by default (it
         # costs time on large answers); CASEMOCK_STRICT=1 turns it on, as casemock's own
@@ -57,7 +59,9 @@ class CasesMock:
         self.calls: list[Call] = []
         self.faults = Faults(seed)
         self.access = AccessPolicy()
-        self._store = Store(account_id, region, settings or Settings(), seed)
+        # realism: a preset of production behaviours (docs/realism.md), on top of settings.
+        settings = (settings or Settings()).with_realism(realism)
+        self._store = Store(account_id, region, settings, seed)
         self._depth = 0
         self._lock = threading.RLock()  # activation; the store has its own
         # A state document (or file) applied at every start(); see restore().
@@ -252,6 +256,51 @@ class CasesMock:
         """Lift a scope set with :meth:`restrict_access`."""
         self.access.allow_all(access_key_id)
 
+    # -- realism: what lives outside Cases, and what the service does later -------------
+
+    def add_contact(
+        self, arn: str, *, channel: str = "VOICE", connected_at: datetime | None = None
+    ) -> None:
+        """Register an Amazon Connect contact: Contact related items for it get this
+        ``channel`` and ``connectedToSystemTime`` (default: now on the mock's clock). With
+        ``Settings.resolve_external_resources`` only registered contacts can be related.
+        Part of the mock's state: needs an active mock. See docs/realism.md."""
+        self._require_active("add_contact()")
+        moment = connected_at if connected_at is not None else self._store.now()
+        self._store.external.add_contact(arn, channel, moment)
+
+    def add_user(self, arn: str) -> None:
+        """Register an Amazon Connect user ARN (``performedBy.userArn``, User field values)
+        for ``Settings.resolve_external_resources``."""
+        self._require_active("add_user()")
+        self._store.external.add("user", arn)
+
+    def add_file(self, arn: str) -> None:
+        """Register an Amazon Connect attached-file ARN (File related items) for
+        ``Settings.resolve_external_resources``."""
+        self._require_active("add_file()")
+        self._store.external.add("file", arn)
+
+    def add_customer_profile(self, arn: str) -> None:
+        """Register a Customer Profiles profile ARN (``customer_id`` values) for
+        ``Settings.resolve_external_resources``."""
+        self._require_active("add_customer_profile()")
+        self._store.external.add("customer_profile", arn)
+
+    def settle(self) -> None:
+        """Let what the realism switches hold back happen now: running merges complete
+        and every write becomes visible to the searches. See docs/realism.md."""
+        from casemock.backend.settle import settle
+
+        settle(self._store)
+
+    def _require_active(self, what: str) -> None:
+        if not self.active:
+            raise MockNotStartedError(
+                f"{what} needs an active mock: start() begins with empty state and would "
+                "discard it. Call it inside `with mock_cases() as m:` (or after m.start())."
+            )
+
     # -- injected faults ------------------------------------------------------------------
 
     def add_error(
@@ -324,6 +373,7 @@ def mock_cases(
     strict: bool | None = ...,
     seed: int | None = ...,
     state: StateSource | None = ...,
+    realism: str | None = ...,
 ) -> CasesMock: ...
 
 

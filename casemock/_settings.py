@@ -3,13 +3,35 @@
 Every quota of the service is configurable (``mock_cases(settings=Settings(domains=10))``);
 where the real behaviour is [INFERRED] or [UNDOCUMENTED], the switch says which choice
 casemock makes (see docs/behaviour.md).
+
+The realism switches (docs/realism.md) make production behaviours appear on purpose:
+asynchronous merges, external resources that must exist, the documented request rates and
+searches that lag behind writes. Each is off by default; ``Settings.with_realism("aws")``
+(``mock_cases(realism="aws")``) turns them all on.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
+
+from casemock._errors import CasesMockError
+
+# The values each realism preset gives the switches it turns on (docs/realism.md).
+REALISM: dict[str, dict[str, Any]] = {
+    "aws": {
+        # "It typically takes less than a few seconds for the change to propagate":
+        # https://docs.aws.amazon.com/connect/latest/APIReference/eventual-consistency.html
+        "search_delay": 2.0,
+        # "The merge runs asynchronously" (StartMergeCases); no duration is documented.
+        "merge_polls_until_complete": 1,
+        "merge_seconds": 2.0,
+        "resolve_external_resources": True,
+        "rate_limits": True,
+    },
+}
 
 
 @dataclass(frozen=True)
@@ -36,10 +58,40 @@ class Settings:
     enforce_field_option_rules: bool = False  # template `fieldOptions` rules on written values
     reference_number_length: int = 9  # generated reference numbers (legacy service: 8 digits)
     reference_number_alphabet: str = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-    # StartMergeCases: GetMergeCasesStatus polls answered IN_PROGRESS before the merge
-    # completes (0: the merge completes within StartMergeCases).
+    # StartMergeCases (docs/realism.md): the merge runs until GetMergeCasesStatus has
+    # answered IN_PROGRESS this many times, or until this many seconds of the mock's clock
+    # have passed, whichever of the two set comes first (both 0: the merge completes
+    # within StartMergeCases).
     merge_polls_until_complete: int = 0
+    merge_seconds: float = 0.0
     # Related items (docs/behaviour.md, "Related items"): contactArn -> {"channel",
     # "connectedToSystemTime"} of the Connect contact (None or missing keys: VOICE and the
-    # time of association).
+    # time of association). Contacts registered with CasesMock.add_contact come first.
     contact_resolver: Callable[[str], Mapping[str, Any] | None] | None = None
+    # External resources (docs/realism.md): refuse contact, user, file and customer
+    # profile ARNs that are not registered on the mock (ResourceNotFoundException).
+    resolve_external_resources: bool = False
+    # Request rates (docs/realism.md): each operation limited per account and Region to
+    # the documented rate and burst (ThrottlingException); overrides map an operation to
+    # (requests per second, burst), or to None for no limit.
+    rate_limits: bool = False
+    rate_limit_overrides: Mapping[str, tuple[float, float] | None] = field(default_factory=dict)
+    # Search consistency (docs/realism.md): seconds of the mock's clock before a write is
+    # seen by SearchCases, SearchRelatedItems, SearchAllRelatedItems, ListCasesForContact.
+    search_delay: float = 0.0
+
+    def with_realism(self, preset: str | None) -> Settings:
+        """These settings with every realism switch of ``preset`` that is still off turned
+        on to the preset's value (a switch you set yourself keeps your value); ``None``
+        returns the settings unchanged. The one preset is ``"aws"`` (docs/realism.md)."""
+        if preset is None:
+            return self
+        values = REALISM.get(preset)
+        if values is None:
+            raise CasesMockError(
+                f"Unknown realism preset {preset!r}; the presets are "
+                f"{', '.join(repr(name) for name in REALISM)} (or None for none)."
+            )
+        defaults = {f.name: f.default for f in dataclasses.fields(Settings)}
+        changes = {k: v for k, v in values.items() if getattr(self, k) == defaults[k]}
+        return dataclasses.replace(self, **changes)

@@ -6,9 +6,9 @@
 * ``cases_mock_module`` / ``cases_client_module`` and ``cases_mock_session`` /
   ``cases_client_session`` -- the same, shared by a module or the whole session, for
   suites that seed once.
-* ``@pytest.mark.casemock(account_id=..., region=..., settings=..., seed=..., strict=...)``
-  takes the options of ``mock_cases``; markers are merged closest-first (test over class
-  over module). The marker alone activates the mock for the test.
+* ``@pytest.mark.casemock(account_id=..., region=..., settings=..., seed=..., strict=...,
+  realism=...)`` takes the options of ``mock_cases``; markers are merged closest-first
+  (test over class over module). The marker alone activates the mock for the test.
 
 Disable with ``-p no:casemock``.
 """
@@ -32,7 +32,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         f"{MARKER}(**options): activate an Amazon Connect Cases mock for the test, with the "
-        "options of casemock.mock_cases (account_id, region, settings, seed, strict).",
+        "options of casemock.mock_cases (account_id, region, settings, seed, strict, state, "
+        "realism).",
     )
 
 

@@ -1,7 +1,8 @@
 """Snapshots: the whole state of a store as a versioned, JSON-serialisable document, and back.
 
 A document holds every region of the store (domains with everything in them, written by
-``codec``), the store's record counter and, for a seeded mock, its random state.
+``codec``), the store's record counter, for a seeded mock its random state and, when any
+are registered, the external resources (``external``, optional on load).
 Restoring builds the complete new state first and swaps it in last (``Store.replace``),
 so a document that cannot be read leaves the store as it was. The case index is rebuilt,
 not stored.
@@ -29,6 +30,7 @@ from casemock._errors import DOCS, SnapshotFormatError
 from casemock._snapshots.codec import Codec, LoadError, codec, primitive
 from casemock.backend._records import Domain
 from casemock.backend._store import RandomState, Store
+from casemock.backend.external import ExternalResources
 
 FORMAT = "casemock-state"
 VERSION = 1
@@ -94,6 +96,8 @@ def snapshot(store: Store) -> StateDocument:
                 if random_state is not None:
                     version, internal, gauss = random_state
                     doc["random"] = [version, list(internal), gauss]
+                if store.external:
+                    doc["external"] = store.external.dump()
                 _prepare(doc, {region: state.domains for region, state in states.items()})
         finally:
             for lock in reversed(locks):
@@ -179,7 +183,13 @@ def build(store: Store, doc: Mapping[str, Any]) -> tuple[Regions, int, RandomSta
 def apply(store: Store, doc: Mapping[str, Any]) -> None:
     """Replace the state of ``store`` with the one ``doc`` describes, all or nothing."""
     regions, seq, random_state = build(store, doc)
-    store.replace(regions, seq=seq, random_state=random_state)
+    try:
+        external = ExternalResources.load(doc.get("external") or {})
+    except ValueError as error:
+        raise SnapshotFormatError(
+            f"The casemock state document is damaged ({error}); the mock's state was not changed."
+        ) from None
+    store.replace(regions, seq=seq, random_state=random_state, external=external)
 
 
 def _opener(path: Path) -> Callable[..., Any]:

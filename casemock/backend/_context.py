@@ -13,13 +13,15 @@ from casemock._errors import not_found
 from casemock._settings import Settings
 from casemock.backend._access import Scope, check_case_access
 from casemock.backend._records import Case, Domain, RegionState
+from casemock.backend.external import ExternalResources
 
 
 class Runtime(Protocol):
-    """The clock, ids, counter and event sink handlers use (a ``Store``, or its quiet
-    twin for seeding)."""
+    """The clock, ids, counter, event sink and external resources handlers use (a
+    ``Store``, or its quiet twin for seeding)."""
 
     settings: Settings
+    external: ExternalResources
 
     def now(self) -> datetime: ...
 

@@ -127,8 +127,11 @@ class Merge:
     field_ids: list[str]  # fields whose values the primary takes from the secondary
     move_types: list[str]  # related item types moved to the primary
     performed_by: dict[str, Any] | None
-    polls_left: int  # GetMergeCasesStatus polls answered IN_PROGRESS before it completes
+    # GetMergeCasesStatus polls still answered IN_PROGRESS before it completes (None: the
+    # polls do not complete it)
+    polls_left: int | None
     completed: bool = False
+    due: datetime | None = None  # when it completes on the mock's clock (None: not timed)
 
 
 @dataclass

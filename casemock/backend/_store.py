@@ -4,8 +4,12 @@ the random source or swaps the regions.
 
 A store is also the runtime handlers use (``Context.runtime``): the clock (``now``), ids
 (``new_id``, ``random_choice``: seeded when the mock has a ``seed``), the record counter
-(``next_seq``) and the case-event sink (``publish``). ``quiet()`` is the same runtime
-without case events, for seeding.
+(``next_seq``), the case-event sink (``publish``) and the registry of resources outside
+Cases (``external``). ``quiet()`` is the same runtime without case events, for seeding.
+
+The realism switches (docs/realism.md) keep their state here too: the token buckets of
+``Settings.rate_limits`` (``throttle``, None when off) and whether merges complete on the
+clock (``timed_merges``).
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ from typing import Any
 
 from casemock._settings import Settings
 from casemock.backend._records import Domain, RegionState
+from casemock.backend.external import ExternalResources
+from casemock.backend.throttle import RateLimiter
 
 _SYSTEM_RANDOM = random.SystemRandom()  # unseeded stores; one instance, not one per character
 
@@ -43,6 +49,11 @@ class Store:
         self._regions: dict[str, RegionState] = {}
         self._seq = itertools.count(1)
         self._random = random.Random(seed)
+        self.external = ExternalResources()
+        # Realism switches, read on every call: None / False when off (one attribute check).
+        self.throttle = RateLimiter(settings.rate_limit_overrides) if settings.rate_limits else None
+        self.timed_merges = settings.merge_seconds > 0
+        self.resolving = settings.resolve_external_resources
 
     def __repr__(self) -> str:
         return f"<Store account_id={self.account_id!r} regions={sorted(self._regions)!r}>"
@@ -66,12 +77,16 @@ class Store:
         return sum(len(state.domains) for state in list(self._regions.values()))
 
     def reset(self) -> None:
-        """Empty: no regions, no events, the counter and random source from the start."""
+        """Empty: no regions, no events, no external resources, full token buckets, the
+        counter and random source from the start."""
         with self.lock:
             self._regions = {}
             self.events = []
             self._seq = itertools.count(1)
             self._random = random.Random(self.seed)
+            self.external.clear()
+            if self.throttle is not None:
+                self.throttle.reset()
 
     def copy_regions(self) -> dict[str, RegionState]:
         """A deep copy of every region's state (for a baseline to return to)."""
@@ -84,10 +99,11 @@ class Store:
         *,
         seq: int | None = None,
         random_state: RandomState | None = None,
+        external: ExternalResources | None = None,
     ) -> None:
         """Swap in ``regions`` (region states, or domains by region), all at once; the
-        counter continues at ``seq`` and a seeded random source at ``random_state`` when
-        given. Case events start empty."""
+        counter continues at ``seq``, a seeded random source at ``random_state`` and the
+        external resources are ``external`` when given. Case events start empty."""
         states: dict[str, RegionState] = {}
         for name, content in regions.items():
             if isinstance(content, RegionState):
@@ -101,6 +117,8 @@ class Store:
                 self._seq = itertools.count(seq)
             if random_state is not None and self.seed is not None:
                 self._random.setstate(random_state)
+            if external is not None:
+                self.external.replace_with(external)
 
     def counter_value(self) -> int:
         """The next number the counter hands out, without consuming it."""
@@ -159,6 +177,7 @@ class QuietRuntime:
         self.new_id = store.new_id
         self.next_seq = store.next_seq
         self.random_choice = store.random_choice
+        self.external = store.external
 
     def publish(self, event: dict[str, Any]) -> None:
         pass

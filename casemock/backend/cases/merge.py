@@ -3,10 +3,14 @@ a primary case.
 
 StartMergeCases checks everything the documentation lists and registers the merge; the
 merge itself runs when it completes. The service runs merges asynchronously; casemock
-completes one deterministically: at once when ``Settings.merge_polls_until_complete`` is
-0 (the default), otherwise on the GetMergeCasesStatus poll (of either case) that follows
-that many polls answered ``IN_PROGRESS``. While a merge runs, the secondary case and its
-related items cannot be changed and neither case can be deleted (``cases.refuse_merging``).
+completes one deterministically (docs/realism.md): at once when
+``Settings.merge_polls_until_complete`` and ``Settings.merge_seconds`` are both 0 (the
+default); otherwise on the GetMergeCasesStatus poll (of either case) that follows that
+many polls answered ``IN_PROGRESS``, or at the first call after ``merge_seconds`` of the
+mock's clock (``complete_due``, run by the pipeline before each handler), whichever of
+the two set comes first; ``settle`` (``CasesMock.settle()``) completes every running
+merge at once. While a merge runs, the secondary case and its related items cannot be
+changed and neither case can be deleted (``cases.refuse_merging``).
 
 Completing a merge reads both cases as they are then: the primary takes the selected
 field values of the secondary, and the secondary's values for mergeable fields it has no
@@ -19,7 +23,7 @@ changed fields.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from casemock._errors import conflict, not_found, quota_exceeded, validation_error
@@ -230,6 +234,8 @@ def start_merge_cases(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     _check_quotas(ctx, primary, secondary, move_types)
 
     # Everything is valid: register the merge.
+    polls = max(ctx.settings.merge_polls_until_complete, 0)
+    seconds = max(ctx.settings.merge_seconds, 0.0)
     merge = Merge(
         merge_id=ctx.new_id(),
         primary_id=primary_id,
@@ -237,11 +243,12 @@ def start_merge_cases(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
         field_ids=selected,
         move_types=move_types,
         performed_by=params.get("performedBy"),
-        polls_left=max(ctx.settings.merge_polls_until_complete, 0),
+        polls_left=polls or None,
+        due=ctx.now() + timedelta(seconds=seconds) if seconds else None,
     )
     domain.merges[merge.merge_id] = merge
     primary.merge_id = secondary.merge_id = merge.merge_id
-    if merge.polls_left == 0:
+    if not polls and not seconds:
         complete(ctx, domain, merge)
     return {}
 
@@ -359,10 +366,14 @@ def get_merge_cases_status(ctx: Context, params: dict[str, Any]) -> dict[str, An
     case = ctx.case(domain, params["caseId"])
     merge = _merge_of(domain, case)
     if merge is not None and not merge.completed:
-        if merge.polls_left > 0:
-            merge.polls_left -= 1
+        if merge.due is not None and merge.due <= ctx.now():
+            complete(ctx, domain, merge)
+        elif merge.polls_left is None or merge.polls_left > 0:  # running on the clock
+            if merge.polls_left is not None:
+                merge.polls_left -= 1
             return _status("IN_PROGRESS", merge)
-        complete(ctx, domain, merge)
+        else:
+            complete(ctx, domain, merge)
     if merge is None or merge.secondary_id != case.case_id:
         raise not_found(
             "Case",
@@ -379,3 +390,28 @@ def _status(status: str, merge: Merge) -> dict[str, Any]:
         "primaryCaseId": merge.primary_id,
         "secondaryCaseIds": [merge.secondary_id],
     }
+
+
+# -- completing merges on the clock, and all at once -----------------------------------------
+
+
+def complete_due(ctx: Context) -> None:
+    """Complete the running merges of the region whose time has come
+    (``Settings.merge_seconds``); the pipeline runs this before each handler when merges
+    are timed, so every call sees a merge completed as soon as it is due."""
+    now = ctx.now()
+    for domain in list(ctx.state.domains.values()):
+        for merge in list(domain.merges.values()):
+            if not merge.completed and merge.due is not None and merge.due <= now:
+                complete(ctx, domain, merge)
+
+
+def settle(ctx: Context) -> int:
+    """Complete every running merge of the region now; the number completed."""
+    count = 0
+    for domain in list(ctx.state.domains.values()):
+        for merge in list(domain.merges.values()):  # in the order they started
+            if not merge.completed:
+                complete(ctx, domain, merge)
+                count += 1
+    return count

@@ -11,7 +11,6 @@ checks have passed.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from typing import Any, NoReturn
 
@@ -22,6 +21,7 @@ from casemock.backend._records import Case, Domain, Field, FieldValueUnion, Temp
 from casemock.backend.config import system_fields
 from casemock.backend.config.case_rules import rules_for_template
 from casemock.backend.config.rule_evaluator import evaluate_rules
+from casemock.backend.external import PROFILE_ARN, USER_ARN
 
 MEMBERS = ("stringValue", "doubleValue", "booleanValue", "emptyValue", "userArnValue")
 EMPTY: FieldValueUnion = {"emptyValue": {}}
@@ -41,9 +41,6 @@ _FIELD_MEMBERS = {"assigned_user": frozenset({"stringValue", "userArnValue"})}
 
 SUMMARY_LIMIT = 3000
 ALWAYS_REQUIRED = ("title",)
-
-_PROFILE_ARN = re.compile(r"arn:aws[a-z-]*:profile:[a-z0-9-]+:\d{12}:domains/[^/]+/profiles/[^/]+")
-_USER_ARN = re.compile(r"arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance/[^/]+/user/[^/]+")
 
 
 def member_of(value: Mapping[str, Any]) -> tuple[str, Any]:
@@ -97,7 +94,7 @@ def check_value(
         )
     if member == "stringValue":
         _check_string(field, item, previous, settings)
-    elif member == "userArnValue" and _USER_ARN.fullmatch(item) is None:
+    elif member == "userArnValue" and USER_ARN.fullmatch(item) is None:
         raise validation_error(
             f"The value of field {field_id} must be an Amazon Connect user ARN "
             "(arn:aws:connect:<region>:<account>:instance/<instanceId>/user/<userId>)."
@@ -118,7 +115,7 @@ def _check_string(
             f"The value of field {field_id} is {len(text)} characters long; "
             f"the field takes at most {limit}."
         )
-    if field_id == "customer_id" and _PROFILE_ARN.fullmatch(text) is None:
+    if field_id == "customer_id" and PROFILE_ARN.fullmatch(text) is None:
         raise validation_error(
             "customer_id must be a Customer Profiles profile ARN "
             "(arn:aws:profile:<region>:<account>:domains/<domain>/profiles/<profileId>)."

@@ -10,7 +10,6 @@ case's audit history and the mock's clock (spec 10.5).
 from __future__ import annotations
 
 import copy
-import re
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
@@ -20,6 +19,7 @@ from casemock._settings import Settings
 from casemock._timestamps import micros, parse_datetime
 from casemock.backend._records import Case, Domain, RelatedItem
 from casemock.backend.cases.values import check_value
+from casemock.backend.external import CONTACT_ARN, FILE_ARN, ExternalResources
 
 # RelatedItemType -> the member of RelatedItemInputContent / RelatedItemContent it uses.
 TYPE_MEMBERS: dict[str, str] = {
@@ -40,9 +40,6 @@ EVENT_ATTRIBUTES: dict[str, list[str]] = {
     "custom": ["custom.fields"],
 }
 DEFAULT_CHANNEL = "VOICE"
-
-_CONTACT_ARN = re.compile(r"arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance/[^/]+/contact/[^/]+")
-_FILE_ARN = re.compile(r"arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance/[^/]+/file/[^/]+")
 
 
 def member_of(content: Mapping[str, Any]) -> str:
@@ -71,17 +68,19 @@ def build(
     content: Mapping[str, Any],
     now: datetime,
     settings: Settings,
+    external: ExternalResources | None = None,
 ) -> dict[str, Any]:
-    """Check CreateRelatedItem ``content`` for ``item_type``; return the content to store."""
+    """Check CreateRelatedItem ``content`` for ``item_type``; return the content to store
+    (a contact's channel and time from ``external`` when it is registered there)."""
     member = require_matching_type(item_type, content)
     body: Mapping[str, Any] = content[member]
     if member == "contact":
-        return {"contact": _contact(body["contactArn"], now, settings)}
+        return {"contact": _contact(body["contactArn"], now, settings, external)}
     if member == "comment":
         return {"comment": {"body": body["body"], "contentType": body["contentType"]}}
     if member == "file":
         arn: str = body["fileArn"]
-        if _FILE_ARN.fullmatch(arn) is None:
+        if FILE_ARN.fullmatch(arn) is None:
             raise validation_error(
                 f"{arn!r} is not an Amazon Connect attached file ARN "
                 "(arn:aws:connect:<region>:<account>:instance/<instanceId>/file/<fileId>)."
@@ -102,12 +101,21 @@ def build(
     return {"custom": {"fields": custom_fields(domain, body["fields"], settings)}}
 
 
-def _contact(arn: str, now: datetime, settings: Settings) -> dict[str, Any]:
-    if _CONTACT_ARN.fullmatch(arn) is None:
+def _contact(
+    arn: str, now: datetime, settings: Settings, external: ExternalResources | None
+) -> dict[str, Any]:
+    if CONTACT_ARN.fullmatch(arn) is None:
         raise validation_error(
             f"{arn!r} is not an Amazon Connect contact ARN "
             "(arn:aws:connect:<region>:<account>:instance/<instanceId>/contact/<contactId>)."
         )
+    registered = external.contacts.get(arn) if external is not None else None
+    if registered is not None:
+        return {
+            "contactArn": arn,
+            "channel": registered.channel,
+            "connectedToSystemTime": registered.connected_at,
+        }
     resolved: Mapping[str, Any] = {}
     if settings.contact_resolver is not None:
         resolved = settings.contact_resolver(arn) or {}

@@ -75,7 +75,9 @@ def add_item(
 ) -> RelatedItem:
     """Check and store one new related item, then record it (audit, event)."""
     refuse_merging(domain, case)
-    stored = content.build(domain, case, item_type, requested, now, ctx.settings)
+    stored = content.build(
+        domain, case, item_type, requested, now, ctx.settings, ctx.runtime.external
+    )
     check_quotas(case, item_type, ctx.settings)
     item_id = ctx.new_id()
     item = RelatedItem(

@@ -1,0 +1,82 @@
+"""The realism preset (``Settings.with_realism``, ``mock_cases(realism=...)``, the pytest
+marker) and the documentation page whose examples must run (docs/realism.md)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from casemock import CasesMockError, Settings, mock_cases
+from casemock._settings import REALISM
+
+pytest_plugins = ["pytester"]
+SWITCHES = {
+    "search_delay": 0.0,
+    "merge_polls_until_complete": 0,
+    "merge_seconds": 0.0,
+    "resolve_external_resources": False,
+    "rate_limits": False,
+}
+
+
+def test_every_switch_is_off_by_default() -> None:
+    settings = Settings()
+    assert {name: getattr(settings, name) for name in SWITCHES} == SWITCHES
+    with mock_cases() as mock:
+        store = mock.store
+        assert (store.throttle, store.timed_merges, store.resolving) == (None, False, False)
+
+
+def test_the_aws_preset_turns_every_switch_on() -> None:
+    settings = Settings().with_realism("aws")
+    assert set(REALISM["aws"]) == set(SWITCHES)
+    for name, off in SWITCHES.items():
+        assert getattr(settings, name) != off, name
+    assert settings.search_delay == 2.0
+    assert settings.rate_limits is True
+    assert Settings().with_realism(None) == Settings()
+
+
+def test_the_preset_keeps_the_switches_you_set_and_the_other_settings() -> None:
+    mine = Settings(search_delay=0.5, domains=9, rate_limit_overrides={"GetCase": None})
+    settings = mine.with_realism("aws")
+    assert settings.search_delay == 0.5
+    assert settings.domains == 9
+    assert settings.rate_limit_overrides == {"GetCase": None}
+    assert settings.resolve_external_resources is True
+    # To turn one off again, replace it afterwards.
+    assert not dataclasses.replace(settings, rate_limits=False).rate_limits
+
+
+def test_an_unknown_preset_is_refused() -> None:
+    with pytest.raises(CasesMockError, match="'aws'"):
+        Settings().with_realism("azure")
+    with pytest.raises(CasesMockError):
+        mock_cases(realism="AWS")
+
+
+def test_mock_cases_takes_the_preset() -> None:
+    assert mock_cases(realism="aws").settings == Settings().with_realism("aws")
+    assert mock_cases(realism=None).settings == Settings()
+    assert mock_cases(settings=Settings(domains=2), realism="aws").settings.domains == 2
+
+
+def test_the_marker_takes_the_preset(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.casemock(realism="aws")
+        def test_realistic(cases_mock):
+            assert cases_mock.settings.rate_limits
+            assert cases_mock.settings.search_delay == 2.0
+
+        def test_plain(cases_mock):
+            assert not cases_mock.settings.rate_limits
+        """
+    )
+    result = pytester.runpytest(
+        "-p", "no:casemock", "-p", "casemock.plugin", "-p", "no:hypothesispytest"
+    )
+    result.assert_outcomes(passed=2)
