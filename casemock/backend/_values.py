@@ -1,7 +1,7 @@
 """Field values, in one place: the members of the ``FieldValueUnion``, the member and the
 search operators each field type takes, and the helpers that read a stored value.
 
-Field types (docs/behaviour.md, "Fields and options" and "Search"):
+Field types (docs/behaviour.md#fields-and-options, docs/behaviour.md#search):
 
 =============  ==================  ============================================
 type           value member        search operators

@@ -1,4 +1,4 @@
-"""Cases: CreateCase, GetCase, UpdateCase, DeleteCase (spec section 8).
+"""Cases: CreateCase, GetCase, UpdateCase, DeleteCase (docs/behaviour.md#cases).
 
 A case stores its values as ``{field id: FieldValueUnion}``, the service-set system fields
 included, so every reader treats system and custom fields alike. Values are checked by
@@ -232,7 +232,7 @@ def get_case(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
 
 def _next_sla_breach(ctx: Context, case: Case) -> FieldValueUnion | None:
     """``next_sla_breach_datetime`` is computed when read: the earliest target time of the
-    case's SLAs that are neither met nor missed yet (spec 10.5)."""
+    case's SLAs that are neither met nor missed yet (docs/behaviour.md#related-items)."""
     if not any(item.type == "Sla" for item in case.related_items.values()):
         return None
     moment = next_sla_breach(case, ctx.now())

@@ -1,12 +1,12 @@
 """Field values on cases: what CreateCase and UpdateCase accept for each field.
 
-A request's ``fields`` are checked against the domain's fields (spec sections 3, 4 and
-8): the field exists, is not deleted (UpdateCase may still write a deleted field the case
-already holds), appears once, is not set by the service, and its value uses the union
-member of the field's type within the length limits. Then the required-ness rules apply:
-``title`` always, the template's ``requiredFields`` and the ``required`` case rules
-attached to the template. Everything here only reads state; the handlers mutate after all
-checks have passed.
+A request's ``fields`` are checked against the domain's fields
+(docs/behaviour.md#fields-and-options, docs/behaviour.md#cases): the field exists, is not
+deleted (UpdateCase may still write a deleted field the case already holds), appears
+once, is not set by the service, and its value uses the union member of the field's type
+within the length limits. Then the required-ness rules apply: ``title`` always, the
+template's ``requiredFields`` and the ``required`` case rules attached to the template.
+Everything here only reads state; the handlers mutate after all checks have passed.
 """
 
 from __future__ import annotations
