@@ -53,7 +53,7 @@ class Settings:
     single_line_text_limit: int | None = 500  # None: only the model's 4100 applies
     require_customer_id: bool = False  # strict reading of the API reference
     iam_principal_arn: str = "arn:aws:iam::{account_id}:role/casemock"
-    # Cases (docs/behaviour.md, "Cases").
+    # Cases (docs/behaviour.md#cases).
     enforce_required_rules: bool = True  # template `required` case rules on Create/UpdateCase
     enforce_field_option_rules: bool = False  # template `fieldOptions` rules on written values
     reference_number_length: int = 9  # generated reference numbers (legacy service: 8 digits)
@@ -64,7 +64,7 @@ class Settings:
     # within StartMergeCases).
     merge_polls_until_complete: int = 0
     merge_seconds: float = 0.0
-    # Related items (docs/behaviour.md, "Related items"): contactArn -> {"channel",
+    # Related items (docs/behaviour.md#related-items): contactArn -> {"channel",
     # "connectedToSystemTime"} of the Connect contact (None or missing keys: VOICE and the
     # time of association). Contacts registered with CasesMock.add_contact come first.
     contact_resolver: Callable[[str], Mapping[str, Any] | None] | None = None

@@ -21,12 +21,8 @@ from casemock import Settings, mock_cases
 from casemock._errors import ServiceError
 from casemock._timestamps import format_timestamp
 from casemock.backend._records import Domain, Field, FieldOption
-from casemock.backend.cases.values import (
-    EMPTY,
-    check_fields,
-    check_value,
-    has_value,
-)
+from casemock.backend._values import EMPTY, has_value
+from casemock.backend.cases.values import check_fields, check_value
 from casemock.backend.config.system_fields import SERVICE_SET
 from tests.conftest import REGION
 from tests.test_cases import (

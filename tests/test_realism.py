@@ -4,13 +4,17 @@ marker) and the documentation page whose examples must run (docs/realism.md)."""
 from __future__ import annotations
 
 import dataclasses
+import re
+from pathlib import Path
+from typing import Any
 
 import pytest
 
-from casemock import CasesMockError, Settings, mock_cases
+from casemock import CasesMock, CasesMockError, Settings, _model, mock_cases
 from casemock._settings import REALISM
 
 pytest_plugins = ["pytester"]
+DOCS = Path(__file__).resolve().parent.parent / "docs"
 SWITCHES = {
     "search_delay": 0.0,
     "merge_polls_until_complete": 0,
@@ -80,3 +84,27 @@ def test_the_marker_takes_the_preset(pytester: pytest.Pytester) -> None:
         "-p", "no:casemock", "-p", "casemock.plugin", "-p", "no:hypothesispytest"
     )
     result.assert_outcomes(passed=2)
+
+
+def run_page(page: str) -> dict[str, Any]:
+    """Run the ```python blocks of a docs page in order, in one namespace; blocks that use
+    StartMergeCases only where the installed model has it."""
+    text = (DOCS / page).read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", text, flags=re.DOTALL)
+    assert blocks, page
+    namespace: dict[str, Any] = {"__name__": f"docs_{page}"}
+    try:
+        for block in blocks:
+            if "start_merge_cases" in block and not _model.has_operation("StartMergeCases"):
+                continue
+            exec(compile(block, page, "exec"), namespace)
+    finally:
+        mock = namespace.get("m")
+        while isinstance(mock, CasesMock) and mock.active:
+            mock.stop()
+    return namespace
+
+
+def test_the_realism_page_runs() -> None:
+    namespace = run_page("realism.md")
+    assert not namespace["m"].active

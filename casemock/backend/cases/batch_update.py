@@ -11,34 +11,19 @@ reported in ``failedCases`` with the batch error code and the others are still u
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
-from casemock._errors import ServiceError, conflict, validation_error
+from casemock._errors import ServiceError, validation_error
 from casemock.backend._access import check_case_access
 from casemock.backend._context import Context
 from casemock.backend._records import Domain
 from casemock.backend._registry import operation
-from casemock.backend.cases.lifecycle import (
-    apply_update,
-    batch_fingerprint,
-    plan_update,
-    refuse_merging,
-    resolve_case_identifiers,
-)
+from casemock.backend.cases import _batch
+from casemock.backend.cases.lifecycle import apply_update, plan_update, refuse_merging
 
 # Top-level request members and the system fields they write.
 TOP_LEVEL = {"title": "title", "status": "status", "customerId": "customer_id"}
 _NAME_FORBIDDEN = ("|", ",")
-# Service error code -> the errorCode of a failedCases entry.
-BATCH_CODES = {
-    "ValidationException": "VALIDATION_ERROR",
-    "ResourceNotFoundException": "CASE_NOT_FOUND",
-    "ConflictException": "CONFLICT",
-    "AccessDeniedException": "ACCESS_DENIED",
-    "ThrottlingException": "THROTTLED",
-    "ServiceQuotaExceededException": "SERVICE_QUOTA_EXCEEDED",
-}
 
 
 def _field_id(domain: Domain, identifier: dict[str, Any]) -> str:
@@ -85,64 +70,37 @@ def _update_fields(domain: Domain, params: dict[str, Any]) -> list[dict[str, Any
     return fields
 
 
-def _identifier(domain: Domain, case_id: str) -> dict[str, Any]:
-    """``caseIdentifier`` of a result entry: the case id, and the reference ID when the
-    case exists (BatchUpdateCase does not return ``referenceNumber``)."""
-    identifier: dict[str, Any] = {"caseId": case_id}
-    case = domain.cases.get(case_id)
-    reference = None if case is None else case.values.get("reference_number", {})
-    if reference and reference.get("stringValue"):
-        identifier["referenceId"] = reference["stringValue"]
-    return identifier
-
-
 @operation("BatchUpdateCase")
 def batch_update_case(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     domain = ctx.domain(params["domainId"])
     token: str | None = params.get("clientToken") or None
-    fingerprint = batch_fingerprint(params)
-    if token is not None and token in domain.case_batches:
-        known_fingerprint, response = domain.case_batches[token]
-        if known_fingerprint != fingerprint:
-            raise conflict(
-                f"The clientToken {token} was already used for a different BatchUpdateCase request."
-            )
-        return copy.deepcopy(response)
-    case_ids = [case_id for case_id, _ in resolve_case_identifiers(domain, params["cases"])]
+    request = _batch.fingerprint(params)
+    answered = _batch.replay(domain.case_batches, token, request, "BatchUpdateCase")
+    if answered is not None:
+        return answered
+    case_ids = [case_id for case_id, _ in _batch.resolve_case_identifiers(domain, params["cases"])]
     fields = _update_fields(domain, params)
 
     performed_by = params.get("performedBy")
     succeeded: list[dict[str, Any]] = []
     failed: list[dict[str, Any]] = []
     for case_id in case_ids:
-        identifier = _identifier(domain, case_id)
+        identifier = _batch.case_identifier(domain, case_id)
         case = domain.cases.get(case_id)
         if case is None:
-            failed.append(
-                {
-                    "caseIdentifier": identifier,
-                    "errorCode": "CASE_NOT_FOUND",
-                    "errorMessage": f"Case {case_id} not found in domain {domain.domain_id}.",
-                }
-            )
+            message = f"Case {case_id} not found in domain {domain.domain_id}."
+            failed.append(_batch.failure(identifier, "CASE_NOT_FOUND", message))
             continue
         try:
             check_case_access(ctx, case)
             refuse_merging(domain, case)
             after, changed = plan_update(domain, case, fields, ctx.settings)
         except ServiceError as error:  # this case only: report it and go on
-            failed.append(
-                {
-                    "caseIdentifier": identifier,
-                    "errorCode": BATCH_CODES.get(error.code, "INTERNAL_ERROR"),
-                    "errorMessage": error.message,
-                }
-            )
+            failed.append(_batch.refused(identifier, error))
             continue
         if changed:
             apply_update(ctx, domain, case, after, changed, performed_by)
         succeeded.append({"caseIdentifier": identifier})
     result = {"successfulCases": succeeded, "failedCases": failed}
-    if token is not None:
-        domain.case_batches[token] = (fingerprint, copy.deepcopy(result))
+    _batch.remember(domain.case_batches, token, request, result)
     return result

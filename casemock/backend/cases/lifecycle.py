@@ -1,4 +1,4 @@
-"""Cases: CreateCase, GetCase, UpdateCase, DeleteCase (spec section 8).
+"""Cases: CreateCase, GetCase, UpdateCase, DeleteCase (docs/behaviour.md#cases).
 
 A case stores its values as ``{field id: FieldValueUnion}``, the service-set system fields
 included, so every reader treats system and custom fields alike. Values are checked by
@@ -9,10 +9,9 @@ events, and reflected in the domain's case index.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from casemock._errors import conflict, not_found, validation_error
+from casemock._errors import conflict, validation_error
 from casemock._settings import Settings
 from casemock._timestamps import format_timestamp
 from casemock.backend._access import check_case_access, check_create_access
@@ -233,7 +232,7 @@ def get_case(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
 
 def _next_sla_breach(ctx: Context, case: Case) -> FieldValueUnion | None:
     """``next_sla_breach_datetime`` is computed when read: the earliest target time of the
-    case's SLAs that are neither met nor missed yet (spec 10.5)."""
+    case's SLAs that are neither met nor missed yet (docs/behaviour.md#related-items)."""
     if not any(item.type == "Sla" for item in case.related_items.values()):
         return None
     moment = next_sla_breach(case, ctx.now())
@@ -355,40 +354,3 @@ def delete_case(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
         del domain.idempotency[token]
     events.publish_case_event(ctx, domain, case, "CASE.DELETED", [], None, include_fields=False)
     return {}
-
-
-# -- shared by the batch operations (BatchUpdateCase, BatchCreateRelatedItem) -------------
-
-
-def batch_fingerprint(params: dict[str, Any]) -> str:
-    """What makes two batch requests with the same clientToken "the same"."""
-    body = {k: v for k, v in params.items() if k != "clientToken"}
-    return json.dumps(body, sort_keys=True, separators=(",", ":"))
-
-
-def resolve_case_identifiers(
-    domain: Domain, entries: list[dict[str, Any]]
-) -> list[tuple[str, str | None]]:
-    """(case id, reference id) for each ``caseIdentifier`` entry. A reference ID
-    (case-insensitive) that names no case, or a case named twice, refuses the whole
-    request."""
-    resolved: list[tuple[str, str | None]] = []
-    for entry in entries:
-        identifier: dict[str, Any] = entry["caseIdentifier"]
-        reference: str | None = identifier.get("referenceId")
-        if reference is None:
-            resolved.append((identifier["caseId"], None))
-            continue
-        case_id = domain.reference_numbers.get(reference.upper())
-        if case_id is None:
-            raise not_found(
-                "Case",
-                reference,
-                f"No case with reference ID {reference} in domain {domain.domain_id}.",
-            )
-        resolved.append((case_id, reference))
-    ids = [case_id for case_id, _ in resolved]
-    repeated = sorted({i for i in ids if ids.count(i) > 1})
-    if repeated:
-        raise validation_error(f"The request names cases [{', '.join(repeated)}] more than once.")
-    return resolved

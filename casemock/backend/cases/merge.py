@@ -30,9 +30,9 @@ from casemock._errors import conflict, not_found, quota_exceeded, validation_err
 from casemock.backend._context import Context
 from casemock.backend._records import AuditEvent, Case, Domain, FieldValueUnion, Merge, RelatedItem
 from casemock.backend._registry import operation
+from casemock.backend._values import has_value
 from casemock.backend.cases import audit, events
 from casemock.backend.cases.lifecycle import CLOSED, apply_update
-from casemock.backend.cases.values import has_value
 from casemock.backend.related_items.content import EVENT_ATTRIBUTES, TYPE_MEMBERS
 
 # System fields whose values a merge can take from the secondary case (custom fields can).

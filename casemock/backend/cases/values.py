@@ -1,12 +1,12 @@
 """Field values on cases: what CreateCase and UpdateCase accept for each field.
 
-A request's ``fields`` are checked against the domain's fields (spec sections 3, 4 and
-8): the field exists, is not deleted (UpdateCase may still write a deleted field the case
-already holds), appears once, is not set by the service, and its value uses the union
-member of the field's type within the length limits. Then the required-ness rules apply:
-``title`` always, the template's ``requiredFields`` and the ``required`` case rules
-attached to the template. Everything here only reads state; the handlers mutate after all
-checks have passed.
+A request's ``fields`` are checked against the domain's fields
+(docs/behaviour.md#fields-and-options, docs/behaviour.md#cases): the field exists, is not
+deleted (UpdateCase may still write a deleted field the case already holds), appears
+once, is not set by the service, and its value uses the union member of the field's type
+within the length limits. Then the required-ness rules apply: ``title`` always, the
+template's ``requiredFields`` and the ``required`` case rules attached to the template.
+Everything here only reads state; the handlers mutate after all checks have passed.
 """
 
 from __future__ import annotations
@@ -18,48 +18,14 @@ from casemock._errors import validation_error
 from casemock._settings import Settings
 from casemock._timestamps import parse_instant
 from casemock.backend._records import Case, Domain, Field, FieldValueUnion, Template
+from casemock.backend._values import EMPTY, has_value, member_of, members_for
 from casemock.backend.config import system_fields
 from casemock.backend.config.case_rules import rules_for_template
 from casemock.backend.config.rule_evaluator import evaluate_rules
 from casemock.backend.external import PROFILE_ARN, USER_ARN
 
-MEMBERS = ("stringValue", "doubleValue", "booleanValue", "emptyValue", "userArnValue")
-EMPTY: FieldValueUnion = {"emptyValue": {}}
-
-# The union member each field type takes (spec 4.1).
-_TYPE_MEMBERS: dict[str, frozenset[str]] = {
-    "Text": frozenset({"stringValue"}),
-    "Url": frozenset({"stringValue"}),
-    "Number": frozenset({"doubleValue"}),
-    "Boolean": frozenset({"booleanValue"}),
-    "DateTime": frozenset({"stringValue"}),
-    "SingleSelect": frozenset({"stringValue"}),
-    "User": frozenset({"userArnValue"}),
-}
-# assigned_user is a Text field holding a user ARN; both spellings are accepted.
-_FIELD_MEMBERS = {"assigned_user": frozenset({"stringValue", "userArnValue"})}
-
 SUMMARY_LIMIT = 3000
 ALWAYS_REQUIRED = ("title",)
-
-
-def member_of(value: Mapping[str, Any]) -> tuple[str, Any]:
-    """The union member a value uses and its content (``("emptyValue", {})`` if none)."""
-    for member in MEMBERS:
-        item = value.get(member)
-        if item is not None:
-            return member, item
-    return "emptyValue", {}
-
-
-def has_value(value: Mapping[str, Any] | None) -> bool:
-    """Whether a stored or submitted value counts as a value (not empty, not blank)."""
-    if not value:
-        return False
-    member, item = member_of(value)
-    if member == "emptyValue":
-        return False
-    return not (member in ("stringValue", "userArnValue") and item == "")
 
 
 def _text_limit(field: Field, settings: Settings) -> int | None:
@@ -86,7 +52,7 @@ def check_value(
     if member == "emptyValue":
         return EMPTY
     field_id = field.field_id
-    allowed = _FIELD_MEMBERS.get(field_id) or _TYPE_MEMBERS.get(field.type, frozenset())
+    allowed = members_for(field_id, field.type)
     if member not in allowed:
         expected = " or ".join(sorted(allowed))
         raise validation_error(

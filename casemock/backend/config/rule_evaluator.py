@@ -5,7 +5,7 @@ A case's values are ``{field_id: FieldValueUnion wire dict}``, e.g.
 ``{"emptyValue": {}}``, has no value. Rules are the stored ``CaseRuleDetails`` wire
 dicts (``{"required": {...}}``, ``{"hidden": {...}}``, ``{"fieldOptions": {...}}``).
 
-Semantics (spec section 7.2 and 19 #12):
+Semantics (docs/behaviour.md#case-rules):
 
 - ``required`` / ``hidden``: the first condition that holds dictates the rule's value;
   when none holds, ``defaultValue`` applies.

@@ -10,23 +10,18 @@ case's own fields (``last_updated_datetime`` included).
 
 from __future__ import annotations
 
-import copy
 from datetime import datetime
 from typing import Any
 
-from casemock._errors import ServiceError, conflict, not_found, quota_exceeded, validation_error
+from casemock._errors import ServiceError, not_found, quota_exceeded, validation_error
 from casemock._settings import Settings
 from casemock.backend._access import case_filter, check_case_access
 from casemock.backend._context import Context
 from casemock.backend._pagination import page
 from casemock.backend._records import Case, Domain, RelatedItem
 from casemock.backend._registry import operation
-from casemock.backend.cases import audit, events
-from casemock.backend.cases.lifecycle import (
-    batch_fingerprint,
-    refuse_merging,
-    resolve_case_identifiers,
-)
+from casemock.backend.cases import _batch, audit, events
+from casemock.backend.cases.lifecycle import refuse_merging
 from casemock.backend.related_items import content
 
 UPDATABLE = ("Comment", "Custom")
@@ -211,15 +206,6 @@ def list_cases_for_contact(ctx: Context, params: dict[str, Any]) -> dict[str, An
 # -- BatchCreateRelatedItem (newer models) ------------------------------------------------
 
 
-def _identifier(domain: Domain, case_id: str) -> dict[str, Any]:
-    identifier: dict[str, Any] = {"caseId": case_id}
-    case = domain.cases.get(case_id)
-    reference = None if case is None else case.values.get("reference_number", {})
-    if reference and reference.get("stringValue"):
-        identifier["referenceId"] = reference["stringValue"]
-    return identifier
-
-
 @operation("BatchCreateRelatedItem")
 def batch_create_related_item(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     """One comment added to up to 100 cases; each case succeeds or fails on its own."""
@@ -228,33 +214,27 @@ def batch_create_related_item(ctx: Context, params: dict[str, Any]) -> dict[str,
     if content.member_of(requested) != "comment":
         raise validation_error("BatchCreateRelatedItem supports comment content only.")
     token: str | None = params.get("clientToken")
-    fingerprint = batch_fingerprint(params)
-    if token:
-        previous = domain.related_item_batches.get(token)
-        if previous is not None:
-            if previous[0] != fingerprint:
-                raise conflict(
-                    f"The clientToken {token} was used with a different BatchCreateRelatedItem "
-                    "request."
-                )
-            return copy.deepcopy(previous[1])
-    resolved = resolve_case_identifiers(domain, params["cases"])
+    request = _batch.fingerprint(params)
+    replays = domain.related_item_batches
+    answered = _batch.replay(replays, token, request, "BatchCreateRelatedItem")
+    if answered is not None:
+        return answered
+    resolved = _batch.resolve_case_identifiers(domain, params["cases"])
     performed_by = params.get("performedBy")
     now = ctx.now()
     succeeded: list[dict[str, Any]] = []
     failed: list[dict[str, Any]] = []
     for case_id, _ in resolved:
-        identifier = _identifier(domain, case_id)
+        identifier = _batch.case_identifier(domain, case_id)
         case = domain.cases.get(case_id)
         if case is None:
-            failed.append(_failure(identifier, "CASE_NOT_FOUND", f"Case {case_id} not found"))
+            failed.append(_batch.failure(identifier, "CASE_NOT_FOUND", f"Case {case_id} not found"))
             continue
         try:
             check_case_access(ctx, case)
             item = add_item(ctx, domain, case, "Comment", requested, performed_by, now)
         except ServiceError as error:  # a per-case refusal: record it and go on
-            code = _BATCH_CODES.get(error.code, "INTERNAL_ERROR")
-            failed.append(_failure(identifier, code, error.message))
+            failed.append(_batch.refused(identifier, error))
             continue
         succeeded.append(
             {
@@ -264,20 +244,5 @@ def batch_create_related_item(ctx: Context, params: dict[str, Any]) -> dict[str,
             }
         )
     result = {"successfulItems": succeeded, "failedItems": failed}
-    if token:
-        domain.related_item_batches[token] = (fingerprint, copy.deepcopy(result))
+    _batch.remember(replays, token, request, result)
     return result
-
-
-_BATCH_CODES = {
-    "ServiceQuotaExceededException": "SERVICE_QUOTA_EXCEEDED",
-    "ValidationException": "VALIDATION_ERROR",
-    "ConflictException": "CONFLICT",
-    "ResourceNotFoundException": "CASE_NOT_FOUND",
-    "AccessDeniedException": "ACCESS_DENIED",
-    "ThrottlingException": "THROTTLED",
-}
-
-
-def _failure(identifier: dict[str, Any], code: str, message: str) -> dict[str, Any]:
-    return {"caseIdentifier": identifier, "errorCode": code, "errorMessage": message}
