@@ -245,7 +245,7 @@ class Direct:
         self.region = region or target.store.default_region
         self.state = target.store.region(self.region)
         self.options = Options(faults=False, check=False, record=record_calls, throttle=False)
-        self.runtime: Runtime = target.store if events else target.store.quiet()
+        self.runtime: Runtime = target.store.seeding(events=events)
 
     def __call__(
         self, operation: str, params: dict[str, Any], note: str | None = None

@@ -75,7 +75,9 @@ class Settings:
     # the documented rate and burst (ThrottlingException); overrides map an operation to
     # (requests per second, burst), or to None for no limit.
     rate_limits: bool = False
-    rate_limit_overrides: Mapping[str, tuple[float, float] | None] = field(default_factory=dict)
+    rate_limit_overrides: Mapping[str, tuple[float, float] | None] = field(
+        default_factory=dict, hash=False
+    )
     # Search consistency (docs/realism.md): seconds of the mock's clock before a write is
     # seen by SearchCases, SearchRelatedItems, SearchAllRelatedItems, ListCasesForContact.
     search_delay: float = 0.0

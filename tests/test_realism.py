@@ -108,3 +108,11 @@ def run_page(page: str) -> dict[str, Any]:
 def test_the_realism_page_runs() -> None:
     namespace = run_page("realism.md")
     assert not namespace["m"].active
+
+
+def test_settings_stay_hashable() -> None:
+    overrides = {"GetCase": (1.0, 1.0)}
+    assert hash(Settings(rate_limits=True, rate_limit_overrides=overrides)) == hash(
+        Settings(rate_limits=True)
+    )
+    assert Settings(rate_limit_overrides=overrides) != Settings()

@@ -14,6 +14,9 @@ Map (``_registry.MODULES`` names the module of every operation):
                   case events.
 - ``related_items/``  related items and their content.
 - ``search/``     SearchCases and the related-item searches over the case index.
+- realism switches (docs/realism.md): ``throttle`` (documented request rates, token
+  buckets), ``external`` (the registry of contacts, users, files and customer profiles),
+  ``consistency`` (writes the searches do not see yet), ``settle`` (all of it now).
 
 Handlers run under the region's lock, take ``(Context, params)`` with params already
 decoded and validated against the model, and return the output shape as a dict, or raise

@@ -135,6 +135,15 @@ class Merge:
 
 
 @dataclass
+class PendingWrite:
+    """A write to a case that the searches do not see yet (``Settings.search_delay``):
+    until ``visible_at`` they see ``before``, the case as it was (None: no case yet)."""
+
+    visible_at: datetime
+    before: Case | None
+
+
+@dataclass
 class Case:
     seq: int
     case_id: str
@@ -175,6 +184,8 @@ class Domain:
     # BatchUpdateCase clientToken -> (request fingerprint, response)
     case_batches: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
     merges: dict[str, Merge] = field(default_factory=dict)  # StartMergeCases, by merge id
+    # Settings.search_delay: case id -> its writes the searches do not see yet, oldest first
+    pending_writes: dict[str, list[PendingWrite]] = field(default_factory=dict)
     case_index: CaseIndex = field(default_factory=CaseIndex, repr=False)
 
 

@@ -5,7 +5,8 @@ the random source or swaps the regions.
 A store is also the runtime handlers use (``Context.runtime``): the clock (``now``), ids
 (``new_id``, ``random_choice``: seeded when the mock has a ``seed``), the record counter
 (``next_seq``), the case-event sink (``publish``) and the registry of resources outside
-Cases (``external``). ``quiet()`` is the same runtime without case events, for seeding.
+Cases (``external``). ``seeding()`` is the runtime of the seeding helpers: without case
+events unless asked, and with writes the searches see at once.
 
 The realism switches (docs/realism.md) keep their state here too: the token buckets of
 ``Settings.rate_limits`` (``throttle``, None when off) and whether merges complete on the
@@ -15,6 +16,7 @@ clock (``timed_merges``).
 from __future__ import annotations
 
 import copy
+import dataclasses
 import itertools
 import random
 import threading
@@ -154,9 +156,13 @@ class Store:
     def publish(self, event: dict[str, Any]) -> None:
         self.events.append(event)
 
-    def quiet(self) -> QuietRuntime:
-        """This store's runtime without case events (seeded cases publish none)."""
-        return QuietRuntime(self)
+    def seeding(self, *, events: bool) -> Store | QuietRuntime:
+        """The runtime of the seeding helpers: case events only with ``events``, and seeded
+        writes visible to the searches at once (``Settings.search_delay`` does not apply:
+        seeded data is the world the test starts from)."""
+        if events and not self.settings.search_delay:
+            return self
+        return QuietRuntime(self, events=events)
 
 
 def copy_regions(regions: Mapping[str, RegionState]) -> dict[str, RegionState]:
@@ -168,16 +174,21 @@ def copy_regions(regions: Mapping[str, RegionState]) -> dict[str, RegionState]:
 
 
 class QuietRuntime:
-    """A store's runtime that drops case events."""
+    """A store's runtime that drops case events (unless ``events``), and whose writes the
+    searches see at once."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, *, events: bool = False) -> None:
         # Bound once: handlers call these for every case.
         self.settings = store.settings
+        if self.settings.search_delay:
+            self.settings = dataclasses.replace(self.settings, search_delay=0.0)
         self.now = store.now
         self.new_id = store.new_id
         self.next_seq = store.next_seq
         self.random_choice = store.random_choice
         self.external = store.external
+        self._publish = store.publish if events else None
 
     def publish(self, event: dict[str, Any]) -> None:
-        pass
+        if self._publish is not None:
+            self._publish(event)

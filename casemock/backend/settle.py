@@ -7,6 +7,7 @@ Every running merge completes (``Settings.merge_polls_until_complete`` /
 
 from __future__ import annotations
 
+from casemock.backend import consistency
 from casemock.backend._context import Context
 from casemock.backend._store import Store
 from casemock.backend.cases import merge
@@ -17,3 +18,4 @@ def settle(store: Store) -> None:
         for state in list(store.regions.values()):
             with state.lock:
                 merge.settle(Context(store, state, "settle"))
+                consistency.settle(state)

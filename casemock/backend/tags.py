@@ -8,8 +8,9 @@ from typing import Any, Protocol
 
 from casemock._errors import not_found, validation_error, validation_errors
 from casemock.backend._context import Context
-from casemock.backend._records import Case
+from casemock.backend._records import Case, RelatedItem
 from casemock.backend._registry import operation
+from casemock.backend.consistency import written
 
 _ARN = re.compile(
     r"arn:(?P<partition>aws[a-z-]*):cases:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):"
@@ -93,6 +94,8 @@ def tag_resource(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
             f"A resource can have at most {ctx.settings.tags_per_resource} tags; "
             f"this request would leave {len(merged)}."
         )
+    if ctx.settings.search_delay:  # docs/realism.md#search-consistency
+        _searched_write(ctx, params["arn"], target)
     target.tags = merged
     _reindex(ctx, params["arn"], target)
     return {}
@@ -101,6 +104,8 @@ def tag_resource(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
 @operation("UntagResource")
 def untag_resource(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     target = resolve(ctx, params["arn"])
+    if ctx.settings.search_delay:  # docs/realism.md#search-consistency
+        _searched_write(ctx, params["arn"], target)
     for key in params.get("tagKeys", []):
         target.tags.pop(key, None)
     _reindex(ctx, params["arn"], target)
@@ -112,6 +117,17 @@ def _reindex(ctx: Context, arn: str, target: Taggable) -> None:
     found = _ARN.fullmatch(arn)
     if isinstance(target, Case) and found is not None:
         ctx.state.domains[found["domain"]].case_index.add(target)
+
+
+def _searched_write(ctx: Context, arn: str, target: Taggable) -> None:
+    """The tags of a case or of a related item are about to change: the searches show them
+    (Settings.search_delay)."""
+    found = _ARN.fullmatch(arn)
+    if found is None or not isinstance(target, (Case, RelatedItem)):
+        return
+    domain = ctx.state.domains[found["domain"]]
+    case = target if isinstance(target, Case) else domain.cases[target.case_id]
+    written(ctx, domain, case)
 
 
 @operation("ListTagsForResource")

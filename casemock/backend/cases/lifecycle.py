@@ -28,6 +28,7 @@ from casemock.backend.cases.values import (
     template_required,
 )
 from casemock.backend.config.templates import require_template
+from casemock.backend.consistency import created, written
 from casemock.backend.related_items.content import next_sla_breach
 from casemock.backend.tags import check_tags
 
@@ -194,6 +195,8 @@ def create_case(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     if token is not None:
         domain.idempotency[token] = case_id
     domain.case_index.add(case)
+    if ctx.settings.search_delay:  # docs/realism.md#search-consistency
+        created(ctx, domain, case_id)
     performed_by = params.get("performedBy")
     audit.record(
         ctx,
@@ -312,6 +315,8 @@ def apply_update(
     derived = _derived(before, after, format_timestamp(moment), (performed_by or {}).get("userArn"))
     derived_changed = [k for k, v in derived.items() if before.get(k) != v]
     after.update(derived)
+    if ctx.settings.search_delay:  # docs/realism.md#search-consistency
+        written(ctx, domain, case)
     case.values = after
     domain.case_index.add(case)  # replaces what was indexed for the case
     entries = [_audit_entry(k, before.get(k), after.get(k)) for k in changed]
@@ -344,6 +349,8 @@ def delete_case(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     domain = ctx.domain(params["domainId"])
     case = ctx.case(domain, params["caseId"])
     refuse_merging(domain, case, deleting=True)
+    if ctx.settings.search_delay:  # docs/realism.md#search-consistency
+        written(ctx, domain, case)
     domain.case_index.remove(case)
     del domain.cases[case.case_id]
     reference = case.values.get("reference_number", {}).get("stringValue")

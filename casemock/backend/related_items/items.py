@@ -22,6 +22,7 @@ from casemock.backend._records import Case, Domain, RelatedItem
 from casemock.backend._registry import operation
 from casemock.backend.cases import _batch, audit, events
 from casemock.backend.cases.lifecycle import refuse_merging
+from casemock.backend.consistency import searchable, written
 from casemock.backend.related_items import content
 
 UPDATABLE = ("Comment", "Custom")
@@ -85,6 +86,8 @@ def add_item(
         association_time=now,
         performed_by=dict(performed_by) if performed_by else None,
     )
+    if ctx.settings.search_delay:  # docs/realism.md#search-consistency
+        written(ctx, domain, case)
     case.related_items[item_id] = item
     audit.record(
         ctx, case, "RelatedItem.Created", [], performed_by, related_item_type=item_type, now=now
@@ -134,6 +137,8 @@ def update_related_item(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
         new_content = {"custom": {"fields": fields}}
     performed_by = params.get("performedBy")
     if new_content != item.content:  # a request that changes nothing records nothing
+        if ctx.settings.search_delay:  # docs/realism.md#search-consistency
+            written(ctx, domain, case)
         item.content = new_content
         item.last_updated_user = dict(performed_by) if performed_by else None
         audit.record(
@@ -165,6 +170,8 @@ def delete_related_item(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
             "DeleteRelatedItem cannot remove File related items; delete the attached file "
             "with the Amazon Connect DeleteAttachedFile API."
         )
+    if ctx.settings.search_delay:  # docs/realism.md#search-consistency
+        written(ctx, domain, case)
     del case.related_items[item.related_item_id]
     audit.record(ctx, case, "RelatedItem.Deleted", [], None, related_item_type=item.type)
     return {}
@@ -174,6 +181,8 @@ def delete_related_item(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
 def list_cases_for_contact(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     """Cases with a Contact related item for the contact, latest association first."""
     domain = ctx.domain(params["domainId"])
+    if domain.pending_writes:  # docs/realism.md#search-consistency
+        domain = searchable(ctx, domain)
     contact_arn: str = params["contactArn"]
     latest: dict[str, RelatedItem] = {}
     visible = case_filter(ctx)

@@ -31,6 +31,7 @@ from casemock.backend import _access
 from casemock.backend._context import Context
 from casemock.backend._pagination import decode_token, encode_token
 from casemock.backend._registry import operation
+from casemock.backend.consistency import searchable
 from casemock.backend.search.filters import (
     MATCH_ALL,
     CompiledFilter,
@@ -220,6 +221,8 @@ def _project(case: Case, field_ids: list[str]) -> list[dict[str, Any]]:
 @operation("SearchCases")
 def search_cases(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     domain = ctx.domain(params["domainId"])
+    if domain.pending_writes:  # docs/realism.md#search-consistency
+        domain = searchable(ctx, domain)
     domain.case_index.refresh()  # before the sort keys read it
     order = _Order(domain, params.get("sorts") or DEFAULT_SORTS)
     query = {

@@ -26,6 +26,7 @@ from casemock.backend._context import Context
 from casemock.backend._pagination import page
 from casemock.backend._records import Case, Domain, RelatedItem
 from casemock.backend._registry import operation
+from casemock.backend.consistency import searchable, visible_case
 from casemock.backend.related_items import content
 from casemock.backend.related_items.content import newest_first
 
@@ -226,6 +227,8 @@ def _answer(items: list[dict[str, Any]], token: str | None) -> dict[str, Any]:
 def search_related_items(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     domain = ctx.domain(params["domainId"])
     case = ctx.case(domain, params["caseId"])
+    if domain.pending_writes:  # docs/realism.md#search-consistency
+        case = visible_case(ctx, domain, case)
     filters = params.get("filters")
     match = compile_filters(domain, filters)
     now = ctx.now()
@@ -271,6 +274,8 @@ def _sort_key(sorts: list[dict[str, Any]]) -> Callable[[RelatedItem], list[Any]]
 @operation("SearchAllRelatedItems")
 def search_all_related_items(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     domain = ctx.domain(params["domainId"])
+    if domain.pending_writes:  # docs/realism.md#search-consistency
+        domain = searchable(ctx, domain)
     filters = params.get("filters")
     sorts = params.get("sorts") or []
     match = compile_filters(domain, filters)
