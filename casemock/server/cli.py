@@ -64,10 +64,6 @@ class SettingOption:
     optional: bool  # None is allowed ("none" on the command line)
     flag: str
 
-    @property
-    def env(self) -> str:
-        return ENV_PREFIX + self.flag[2:].replace("-", "_").upper()
-
     def convert(self, text: str) -> Any:
         if self.optional and text.strip().lower() in ("none", "null"):
             return None
@@ -303,23 +299,32 @@ def build_parser() -> argparse.ArgumentParser:
                 action=_SettingValue,
                 type=option.convert,
                 default=argparse.SUPPRESS,
-                metavar=option.kind.__name__.upper(),
+                metavar=option.kind.__name__.upper() + ("|none" if option.optional else ""),
                 help=f"(default {default})",
             )
+    for action in parser._actions:
+        name = _env_name(action)
+        if name and action.help:
+            action.help += f" [${name}]"
     return parser
+
+
+def _env_name(action: argparse.Action) -> str | None:
+    """The CASEMOCK_* variable of an option (None for --help)."""
+    long = [flag for flag in action.option_strings if flag.startswith("--")]
+    if not long or action.dest == "help":
+        return None
+    return ENV_PREFIX + long[0][2:].replace("-", "_").upper()
 
 
 def _env_arguments(parser: argparse.ArgumentParser, environ: Mapping[str, str]) -> list[str]:
     """The command-line arguments the CASEMOCK_* variables stand for, each checked."""
     arguments: list[str] = []
     for action in parser._actions:
-        long = [flag for flag in action.option_strings if flag.startswith("--")]
-        if not long or action.dest == "help":
+        name = _env_name(action)
+        if name is None or name not in environ:
             continue
-        flag = long[0]
-        name = ENV_PREFIX + flag[2:].replace("-", "_").upper()
-        if name not in environ:
-            continue
+        flag = next(flag for flag in action.option_strings if flag.startswith("--"))
         value = environ[name]
         if isinstance(action, argparse.BooleanOptionalAction):
             if value.strip().lower() in _TRUE:

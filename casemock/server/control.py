@@ -231,24 +231,27 @@ def _fault_keywords(method: Callable[..., Any]) -> dict[str, str]:
     return {p.name: str(p.annotation) for p in parameters}
 
 
-_JSON_TYPES: dict[str, tuple[type, ...]] = {
-    "str": (str,),
-    "int": (int,),
-    "float": (int, float),
-    "None": (type(None),),
-    "Mapping[str, Any]": (dict,),
+# JSON types of the annotations in the fault methods' signatures ("Unset" is not sent).
+_JSON_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
+    "str": ((str,), "a string"),
+    "int": ((int,), "a whole number"),
+    "float": ((int, float), "a number"),
+    "None": ((type(None),), "null"),
+    "Mapping[str, Any]": ((dict,), "an object"),
 }
 
 
 def _check_type(keyword: str, annotation: str, value: Any) -> str | None:
     allowed: tuple[type, ...] = ()
+    names = []
     for part in annotation.split("|"):
-        allowed += _JSON_TYPES.get(part.strip(), ())
+        types, described = _JSON_TYPES.get(part.strip(), ((), ""))
+        allowed += types
+        if described:
+            names.append(described)
     if not allowed or (isinstance(value, allowed) and not isinstance(value, bool)):
         return None
-    if isinstance(value, bool) and bool in allowed:
-        return None
-    return f"{keyword} must be {annotation.replace('Unset | ', '')}, not {json.dumps(value)}"
+    return f"{keyword} must be {' or '.join(names)}, not {json.dumps(value)}"
 
 
 def _add_fault(host: Host, environ: dict[str, Any]) -> Response:
