@@ -126,8 +126,8 @@ class App:
 
     def write_log(self, operation: str, status: int, seconds: float) -> None:
         assert self.log is not None
-        now = datetime.now(timezone.utc).isoformat(timespec="milliseconds")
-        self.log.write(f"{now} {operation} {status} {seconds * 1000:.1f} ms\n")
+        now = datetime.now(timezone.utc).isoformat(timespec="milliseconds")[:-6]
+        self.log.write(f"{now}Z {operation} {status} {seconds * 1000:.1f} ms\n")
         self.log.flush()
 
 

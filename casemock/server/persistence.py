@@ -10,7 +10,10 @@ middle of a save leaves the previous good file. A name ending in ``.gz`` is gzip
 
 from __future__ import annotations
 
+import contextlib
+import glob
 import os
+import re
 import sys
 import threading
 from pathlib import Path
@@ -42,6 +45,15 @@ class StateFile:
             raise CasesMockError(f"cannot keep state in {self.path}: {folder} is not writable")
         if autosave is not None and autosave <= 0:
             raise CasesMockError(f"autosave must be a positive number of seconds, got {autosave}")
+        self._remove_stale_temporaries()
+
+    def _remove_stale_temporaries(self) -> None:
+        """Temporary files of saves that a crash or kill -9 interrupted."""
+        pattern = re.compile(rf"^\.{re.escape(self.path.name)}\.[0-9a-f]{{12}}\.tmp$")
+        for candidate in self.path.parent.glob(f".{glob.escape(self.path.name)}.*.tmp"):
+            if pattern.match(candidate.name):
+                with contextlib.suppress(OSError):
+                    candidate.unlink()
 
     def load(self, mock: CasesMock) -> bool:
         """Restore the file into ``mock`` if it exists (True if it did)."""

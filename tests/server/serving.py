@@ -126,8 +126,11 @@ def serving(*args: str, env: Mapping[str, str] | None = None) -> Iterator[Proces
     finally:
         if process.poll() is None:
             process.terminate()
-            try:
-                process.communicate(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.communicate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        for stream in (process.stdout, process.stderr):
+            if stream is not None:
+                stream.close()
