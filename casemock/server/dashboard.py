@@ -73,7 +73,7 @@ def _page(mock: CasesMock, content: str, version: str) -> str:
 
 def render_content(mock: CasesMock, query: Mapping[str, str]) -> str:
     """The page's content for ``query`` (what the refresh swaps in)."""
-    region = query.get("region") or mock.region
+    region = query.get("region") or _default_region(mock)
     backend = mock.backend(region)
     parts = [_regions_nav(mock, region)]
     domain_id = query.get("domain")
@@ -91,13 +91,24 @@ def render_content(mock: CasesMock, query: Mapping[str, str]) -> str:
         if case is None:
             parts.append(_notice(f"No case {case_id} in domain {domain.name}."))
         else:
+            parts.append(_jump(mock, ["field values", "related items", "tags", "audit history"]))
             parts.append(_case_html(case))
     else:
         parts.append(_breadcrumb(region, domain, None))
+        parts.append(_jump(mock, ["cases", "fields", "templates", "layouts", "case rules"]))
         parts.append(_domain_html(region, domain, query))
     parts.append(_calls_html(mock))
     parts.append(_faults_html(mock))
     return "".join(parts)
+
+
+def _default_region(mock: CasesMock) -> str:
+    """The mock's region, unless it holds no domain and another region does."""
+    regions = mock.store.regions
+    if any(regions[name].domains for name in regions if name == mock.region):
+        return mock.region
+    busy = sorted(name for name, state in regions.items() if state.domains)
+    return busy[0] if busy else mock.region
 
 
 def _href(**params: str | None) -> str:
@@ -135,6 +146,18 @@ def _breadcrumb(region: str, domain: DomainView, case_id: str | None) -> str:
     return f'<div class="crumbs">{" / ".join(parts)}</div>'
 
 
+def _jump(mock: CasesMock, sections: list[str]) -> str:
+    """Links to the sections of a page, and to the call log with its error count."""
+    links = [str(_html.link(f"#{name.replace(' ', '-')}", name.capitalize())) for name in sections]
+    calls = list(mock.calls)
+    errors = sum(1 for call in calls if not call.ok)
+    label = f"Call log ({_html.count(len(calls), 'calls')}"
+    label += f", {_html.count(errors, 'errors')})" if errors else ")"
+    css = ' class="has-errors"' if errors else ""
+    links.append(f'<a href="#calls"{css}>{html.escape(label)}</a>')
+    return f'<nav class="jump">{" · ".join(links)}</nav>'
+
+
 def _region_html(mock: CasesMock, region: str) -> str:
     domains = list(mock.backend(region).domains.values())
     table = _html.domains_table(
@@ -165,7 +188,8 @@ def _domain_html(region: str, domain: DomainView, query: Mapping[str, str]) -> s
         ),
         _section(
             "Templates",
-            _html.templates_table(
+            anchor="templates",
+            body=_html.templates_table(
                 domain,
                 list(domain.templates.values()),
                 _html.count(len(domain.templates), "templates"),
@@ -173,13 +197,15 @@ def _domain_html(region: str, domain: DomainView, query: Mapping[str, str]) -> s
         ),
         _section(
             "Layouts",
-            _html.layouts_table(
+            anchor="layouts",
+            body=_html.layouts_table(
                 list(domain.layouts.values()), _html.count(len(domain.layouts), "layouts")
             ),
         ),
         _section(
             "Case rules",
-            _html.case_rules_table(
+            anchor="case-rules",
+            body=_html.case_rules_table(
                 list(domain.case_rules.values()),
                 _html.count(len(domain.case_rules), "case rules"),
             ),
@@ -247,15 +273,21 @@ def _case_html(case: CaseView) -> str:
         f'<p class="ids">id <code>{html.escape(case.case_id)}</code> · status '
         f"<strong>{html.escape(str(case.status))}</strong> · reference "
         f"<code>{html.escape(str(case.reference_number))}</code></p>",
-        _section("Field values", _html.case_values_table(case)),
+        _section("Field values", _html.case_values_table(case), "field-values"),
         _section(
             "Related items",
             _html.related_items_table(related, _html.count(len(related), "related items")),
+            "related-items",
         ),
-        _section("Tags", _html.tags_table(case.tags)),
+        _section("Tags", _html.tags_table(case.tags), "tags"),
         _section(
             "Audit history",
-            _html.audit_table(list(case.audit), _html.count(len(case.audit), "audit events")),
+            _html.audit_table(
+                list(case.audit),
+                _html.count(len(case.audit), "audit events"),
+                _html.field_names(case),
+            ),
+            "audit-history",
         ),
     ]
     return "".join(parts)
@@ -330,7 +362,9 @@ nav.regions li.current a { background: var(--accent); border-color: var(--accent
                            color: #fff; }
 .crumbs { margin: 1em 0 .2em; font-size: 1.05em; }
 .ids { color: var(--muted); margin: .2em 0 1em; }
-h2 { font-size: 1.05em; margin: 1.6em 0 .5em; }
+h2 { font-size: 1.05em; margin: .8em 0 .3em; }
+nav.jump { margin: .3em 0 .8em; color: var(--muted); }
+nav.jump a.has-errors { color: #b42318; font-weight: 600; }
 h2.case-title { font-size: 1.3em; margin-top: .6em; }
 section { background: #fff; border: 1px solid var(--line); border-radius: 8px;
           padding: .2em 1em 1em; margin: 1em 0; overflow-x: auto; }

@@ -49,6 +49,8 @@ def _text(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return ", ".join(_text(item) for item in value)
     if isinstance(value, Mapping):
+        if not value:
+            return ""
         return html.escape(json.dumps(_plain(value), default=str, ensure_ascii=False))
     return html.escape(str(value))
 
@@ -292,18 +294,40 @@ def related_items_table(items: Sequence[RelatedItemView], caption: str) -> str:
     return table(("Type", "Related item id", "Associated", "Content", "Tags"), rows, caption)
 
 
-def audit_table(events: Sequence[AuditEventView], caption: str) -> str:
+def _union_text(value: Any) -> str:
+    """A FieldValueUnion as a person reads it: the value, ``(empty)`` or ``-`` (unset)."""
+    if not value:
+        return "-"
+    member, item = next(iter(value.items()))
+    return "(empty)" if member == "emptyValue" else str(_plain(item))
+
+
+def audit_table(
+    events: Sequence[AuditEventView], caption: str, field_names: Mapping[str, str] | None = None
+) -> str:
+    """Audit events, oldest first; each changed field on a line: ``name: old → new``."""
+    names = field_names or {}
     rows = []
     for event in events:
-        changes = [
-            f"{change.get('eventFieldId')}: {_plain(change.get('oldValue'))} -> "
-            f"{_plain(change.get('newValue'))}"
-            for change in event.fields
-        ]
+        lines = []
+        for change in event.fields:
+            field_id = change.get("eventFieldId", "")
+            old, new = _union_text(change.get("oldValue")), _union_text(change.get("newValue"))
+            lines.append(html.escape(f"{names.get(field_id, field_id)}: {old} \u2192 {new}"))
+        changes = "<br>".join(lines)
         who = event.performed_by.get("user") or event.performed_by.get("iamPrincipalArn")
-        rows.append((event.performed_time, event.type, event.related_item_type, changes, who))
+        if isinstance(who, Mapping):
+            who = next(iter(who.values()), None)
+        rows.append(
+            (event.performed_time, event.type, event.related_item_type, Markup(changes), who)
+        )
     headers = ("Performed", "Type", "Related item", "Changes", "Performed by")
     return table(headers, rows, caption)
+
+
+def field_names(case: CaseView) -> dict[str, str]:
+    """Field id -> name in the case's domain."""
+    return {field_id: record.name for field_id, record in case._domain.fields.items()}
 
 
 def tags_table(tags: Mapping[str, str]) -> str:
