@@ -74,10 +74,10 @@ def _page(mock: CasesMock, content: str, version: str) -> str:
 def render_content(mock: CasesMock, query: Mapping[str, str]) -> str:
     """The page's content for ``query`` (what the refresh swaps in)."""
     region = query.get("region") or _default_region(mock)
-    backend = mock.backend(region)
+    domains = _domains(mock, region)
     parts = [_regions_nav(mock, region)]
     domain_id = query.get("domain")
-    domain = backend.domains.get(domain_id) if domain_id else None
+    domain = domains.get(domain_id) if domain_id else None
     case_id = query.get("case")
     if domain_id and domain is None:
         parts.append(
@@ -100,6 +100,14 @@ def render_content(mock: CasesMock, query: Mapping[str, str]) -> str:
     parts.append(_calls_html(mock))
     parts.append(_faults_html(mock))
     return "".join(parts)
+
+
+def _domains(mock: CasesMock, region: str) -> Mapping[str, DomainView]:
+    """The domains of ``region``; looking at a region without state creates none (a
+    snapshot would otherwise gain an empty region)."""
+    if region not in mock.store.regions:
+        return {}
+    return mock.backend(region).domains
 
 
 def _default_region(mock: CasesMock) -> str:
@@ -159,7 +167,7 @@ def _jump(mock: CasesMock, sections: list[str]) -> str:
 
 
 def _region_html(mock: CasesMock, region: str) -> str:
-    domains = list(mock.backend(region).domains.values())
+    domains = list(_domains(mock, region).values())
     table = _html.domains_table(
         domains,
         _html.count(len(domains), "domains"),

@@ -235,3 +235,19 @@ def test_help_lists_the_environment_variables() -> None:
     assert "[$CASEMOCK_MAX_BODY]" in result.stdout
     assert "[$CASEMOCK_DOMAINS]" in result.stdout
     assert os.linesep in result.stdout
+
+
+def test_without_waitress_the_error_names_the_extra() -> None:
+    code = (
+        "import sys; sys.modules['waitress'] = None\n"
+        "from casemock.server.cli import main\n"
+        "raise SystemExit(main(['--port', '0']))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=environment()
+    )
+    assert result.returncode == 1
+    assert one_line_error(result) == (
+        "casemock-server: error: casemock's HTTP server needs waitress: "
+        "pip install 'casemock[server]'"
+    )

@@ -216,3 +216,10 @@ def test_page_is_self_contained(server: Server) -> None:
     assert "http://" not in html and "https://" not in html
     assert " src=" not in html  # no external script, style or image
     assert '<link rel="icon" href="data:,">' in html  # no favicon request
+
+
+def test_looking_at_a_region_creates_no_state(server: Server) -> None:
+    page(server, region="ap-south-2")
+    page(server, region="ap-south-2", domain="nope")
+    assert "ap-south-2" not in server.mock.store.regions
+    assert server.mock.snapshot()["regions"] == {}
