@@ -259,3 +259,12 @@ def test_a_server_that_never_served_can_be_stopped() -> None:
     server.stop()
     server.stop()
     assert not mock.live
+
+
+def test_a_started_mock_answers_in_process_clients_even_with_a_server_endpoint() -> None:
+    """As docs/server.md says: do not start a mock in a test that means the HTTP path."""
+    served = CasesMock()
+    with run_in_thread(mock=served) as running, CasesMock() as local:
+        client(running.url).create_domain(name="answered-in-process")
+        assert [c.operation for c in local.calls] == ["CreateDomain"]
+        assert served.calls == []
