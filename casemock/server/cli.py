@@ -17,13 +17,10 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 import os
 import re
 import signal
 import sys
-import types
-import typing
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NoReturn
 
@@ -36,6 +33,13 @@ from casemock.server.app import (
     DEFAULT_THREADS,
     App,
 )
+from casemock.server.settings_flags import (
+    SettingsJson,
+    SettingSwitch,
+    SettingValue,
+    UsageError,
+    setting_options,
+)
 
 PROG = "casemock-server"
 ENV_PREFIX = "CASEMOCK_"
@@ -43,130 +47,9 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
 
-class UsageError(Exception):
-    """A bad option or environment variable (exit status 2)."""
-
-
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         raise UsageError(message)
-
-
-# -- the behaviour settings, derived from the dataclass -----------------------------------
-
-
-@dataclasses.dataclass(frozen=True)
-class SettingOption:
-    """One field of ``Settings`` as a command-line option."""
-
-    name: str  # the field
-    kind: type  # int, float, str or bool
-    optional: bool  # None is allowed ("none" on the command line)
-    flag: str
-
-    def convert(self, text: str) -> Any:
-        if self.optional and text.strip().lower() in ("none", "null"):
-            return None
-        try:
-            return self.kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected {self.describe()}, got {text!r}") from None
-
-    def check(self, value: Any) -> Any:
-        """A value from ``--settings`` JSON, checked against the field's type."""
-        if value is None and self.optional:
-            return None
-        if self.kind is float and isinstance(value, int) and not isinstance(value, bool):
-            return float(value)
-        if isinstance(value, self.kind) and (self.kind is bool or not isinstance(value, bool)):
-            return value
-        raise UsageError(f"--settings: {self.name} must be {self.describe()}, not {value!r}")
-
-    def describe(self) -> str:
-        names = {int: "a whole number", float: "a number", str: "a string", bool: "true or false"}
-        return names[self.kind] + (" or none" if self.optional else "")
-
-
-def setting_options(taken: set[str] = frozenset()) -> list[SettingOption]:  # type: ignore[assignment]
-    """The ``Settings`` fields that take a scalar value (a callable, for instance, cannot
-    come from the command line), with their flags; a flag that a server option already
-    uses becomes ``--setting-NAME``."""
-    hints = typing.get_type_hints(Settings)
-    found = []
-    for field in dataclasses.fields(Settings):
-        kind, optional = _scalar(hints[field.name])
-        if kind is None:
-            continue
-        flag = "--" + field.name.replace("_", "-")
-        if flag in taken:
-            flag = "--setting-" + field.name.replace("_", "-")
-        found.append(SettingOption(field.name, kind, optional, flag))
-    return found
-
-
-def _scalar(hint: Any) -> tuple[type | None, bool]:
-    if hint in (int, float, str, bool):
-        return hint, False
-    if typing.get_origin(hint) in (typing.Union, types.UnionType):
-        members = [arg for arg in typing.get_args(hint) if arg is not type(None)]
-        if len(members) == 1 and members[0] in (int, float, str, bool):
-            return members[0], True
-    return None, False
-
-
-class _SettingsJson(argparse.Action):
-    def __call__(
-        self,
-        parser: argparse.ArgumentParser,
-        namespace: argparse.Namespace,
-        values: Any,
-        option_string: str | None = None,
-    ) -> None:
-        try:
-            parsed = json.loads(values)
-        except ValueError as failure:
-            raise UsageError(f"--settings is not JSON: {failure}") from None
-        if not isinstance(parsed, dict):
-            raise UsageError("--settings takes a JSON object, e.g. '{\"domains\": 10}'")
-        options = {option.name: option for option in setting_options()}
-        updates = _updates(namespace)
-        for name, value in parsed.items():
-            option = options.get(name)
-            if option is None:
-                known = ", ".join(sorted(options))
-                raise UsageError(f"--settings: unknown setting {name!r}; the settings are {known}")
-            updates.append((name, option.check(value)))
-
-
-class _SettingValue(argparse.Action):
-    def __call__(
-        self,
-        parser: argparse.ArgumentParser,
-        namespace: argparse.Namespace,
-        values: Any,
-        option_string: str | None = None,
-    ) -> None:
-        _updates(namespace).append((self.dest.removeprefix("setting:"), values))
-
-
-class _SettingSwitch(argparse.BooleanOptionalAction):
-    def __call__(
-        self,
-        parser: argparse.ArgumentParser,
-        namespace: argparse.Namespace,
-        values: Any,
-        option_string: str | None = None,
-    ) -> None:
-        value = not (option_string or "").startswith("--no-")
-        _updates(namespace).append((self.dest.removeprefix("setting:"), value))
-
-
-def _updates(namespace: argparse.Namespace) -> list[tuple[str, Any]]:
-    updates: list[tuple[str, Any]] | None = getattr(namespace, "settings_updates", None)
-    if updates is None:
-        updates = []
-        namespace.settings_updates = updates
-    return updates
 
 
 # -- the parser -------------------------------------------------------------------------
@@ -278,7 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument(
         "--settings",
         metavar="JSON",
-        action=_SettingsJson,
+        action=SettingsJson,
         help="settings as one JSON object, e.g. '{\"domains\": 10}'",
     )
     taken = {action for item in parser._actions for action in item.option_strings}
@@ -288,7 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
             group.add_argument(
                 option.flag,
                 dest=f"setting:{option.name}",
-                action=_SettingSwitch,
+                action=SettingSwitch,
                 default=argparse.SUPPRESS,
                 help=f"(default {default})",
             )
@@ -296,7 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
             group.add_argument(
                 option.flag,
                 dest=f"setting:{option.name}",
-                action=_SettingValue,
+                action=SettingValue,
                 type=option.convert,
                 default=argparse.SUPPRESS,
                 metavar=option.kind.__name__.upper() + ("|none" if option.optional else ""),

@@ -19,6 +19,7 @@ import contextlib
 import ipaddress
 import logging
 import threading
+import time
 from collections.abc import Iterator
 from typing import Any, cast
 
@@ -239,13 +240,18 @@ class Server:
     # -- internals ------------------------------------------------------------------------
 
     def _shutdown(self) -> None:
+        """After the loop: accept nothing more, let the workers finish the requests in
+        progress, send what they answered, save, close."""
         with self._lock:
             if self._closed:
                 return
             self._closed = True
         try:
-            self._server.close()  # accept no more connections
+            self._server.accepting = False
+            # the workers' last answers may still pull the trigger: it stays open until
+            # _release, after the workers are gone
             self._dispatcher.shutdown(cancel_pending=True, timeout=5)
+            self._flush(deadline=time.monotonic() + 2)
             if self._state_file is not None:
                 self._state_file.stop_autosave()
                 self._state_file.save(self.mock)
@@ -253,6 +259,13 @@ class Server:
             self._release()
             self.mock.close()
             self._stopped.set()
+
+    def _flush(self, deadline: float) -> None:
+        """Run the loop until every connection has sent what it holds (or the deadline)."""
+        while time.monotonic() < deadline and any(
+            getattr(channel, "total_outbufs_len", 0) for channel in list(self._map.values())
+        ):
+            wasyncore.loop(timeout=0.05, map=self._map, use_poll=True, count=1)
 
     def _release(self) -> None:
         wasyncore.close_all(self._map)

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 from botocore.exceptions import ClientError
 
-from casemock.server.cli import parse, setting_options, size
+from casemock.server.cli import parse, size
+from casemock.server.settings_flags import setting_options
 from tests.server.serving import STARTUP, call, client, environment, run_cli, serving
 
 

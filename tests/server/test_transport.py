@@ -268,3 +268,20 @@ def test_a_started_mock_answers_in_process_clients_even_with_a_server_endpoint()
         client(running.url).create_domain(name="answered-in-process")
         assert [c.operation for c in local.calls] == ["CreateDomain"]
         assert served.calls == []
+
+
+def test_stop_finishes_the_request_in_progress() -> None:
+    import threading
+
+    mock = CasesMock()
+    running = run_in_thread(mock=mock)
+    mock.add_latency("ListDomains", 0.5, times=1)
+    answers: list[int] = []
+    worker = threading.Thread(
+        target=lambda: answers.append(call(f"{running.url}/domains-list", "POST").status)
+    )
+    worker.start()
+    time.sleep(0.2)  # the request is now waiting in the server
+    running.stop()
+    worker.join(10)
+    assert answers == [200]
