@@ -28,7 +28,8 @@ import functools
 import io
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from time import time as _now
 from typing import TYPE_CHECKING, Any, Protocol, cast
 from urllib.parse import parse_qs, urlsplit
 
@@ -64,6 +65,8 @@ class Call:
     error: ServiceError | None
     region: str | None = None
     access_key_id: str | None = None
+    # When casemock answered it, in seconds since the epoch (``time.time()``).
+    time: float = field(default_factory=_now, compare=False, repr=False)
 
     @property
     def error_code(self) -> str | None:

@@ -1,6 +1,15 @@
 """CasesMock: the user's handle. Decorator, context manager and start/stop; every user
 method delegates: the state lives in a ``Store`` (``m.store``), requests go through
-``_dispatch``, activation through ``_intercept``."""
+``_dispatch``, activation through ``_intercept``.
+
+Two things are counted apart: whether the state is *live* and whether botocore is
+*patched*. ``open()`` / ``close()`` make the state live (the first ``open()`` starts from
+empty state, or from ``state=``; the last ``close()`` drops faults and access scopes);
+``start()`` / ``stop()`` open the state *and* patch botocore, so in-process clients are
+answered. An HTTP server opens its mock without patching anything: a process can serve a
+mock and still reach AWS with its own clients. ``restore()``, the seeding helpers and
+fault injection need a live mock (``m.live``), not a patched one (``m.active``).
+"""
 
 from __future__ import annotations
 
@@ -62,7 +71,8 @@ class CasesMock:
         # realism: a preset of production behaviours (docs/realism.md), on top of settings.
         settings = (settings or Settings()).with_realism(realism)
         self._store = Store(account_id, region, settings, seed)
-        self._depth = 0
+        self._depth = 0  # start() calls not yet stopped: botocore is patched while > 0
+        self._opened = 0  # open() calls not yet closed (start() opens): the state is live
         self._lock = threading.RLock()  # activation; the store has its own
         # A state document (or file) applied at every start(); see restore().
         self._initial_state = state
@@ -72,7 +82,7 @@ class CasesMock:
             check_header(state)
 
     def __repr__(self) -> str:
-        state = "active" if self.active else "inactive"
+        state = "active" if self.active else "open" if self.live else "inactive"
         return (
             f"<CasesMock {state} account_id={self.account_id!r} region={self.region!r} "
             f"domains={self._store.domain_count()} calls={len(self.calls)}>"
@@ -112,17 +122,51 @@ class CasesMock:
 
     @property
     def active(self) -> bool:
+        """True between start() and stop(): botocore's connectcases calls are answered."""
         return self._depth > 0
 
-    def start(self) -> CasesMock:
-        """Activate the mock. Calls nest: each start() needs one stop()."""
+    @property
+    def live(self) -> bool:
+        """True while the state is in use: started, or opened (by an HTTP server)."""
+        return self._opened > 0
+
+    def open(self) -> CasesMock:
+        """Make the state live without patching botocore (what an HTTP server does with
+        its mock). The first open() starts from empty state (or ``state=``); calls nest,
+        and start() opens too: each open() needs one close()."""
         with self._lock:
-            if self._depth == 0:
+            if self._opened == 0:
                 self._store.reset()
                 self.calls = []
                 if self._initial_state is not None:
                     self._apply_initial_state()
-                activate(self)
+            self._opened += 1
+        return self
+
+    def close(self) -> None:
+        """End an open(); after the last one, faults and access scopes set up while the
+        state was live are dropped (those set up before apply to the next opening)."""
+        with self._lock:
+            if self._opened == 0:
+                raise MockNotStartedError(
+                    "close() was called on a CasesMock that is not open; call open() first."
+                )
+            self._opened -= 1
+            if self._opened == 0:
+                self.faults.clear()
+                self.access.clear()
+
+    def start(self) -> CasesMock:
+        """Activate the mock: open its state and patch botocore. Calls nest: each start()
+        needs one stop()."""
+        with self._lock:
+            self.open()
+            if self._depth == 0:
+                try:
+                    activate(self)
+                except BaseException:
+                    self.close()
+                    raise
             self._depth += 1
         return self
 
@@ -137,10 +181,16 @@ class CasesMock:
             self._depth -= 1
             if self._depth == 0:
                 deactivate(self)
-                # Faults and access scopes set up during an activation end with it; those
-                # set up before start() apply to the next activation.
-                self.faults.clear()
-                self.access.clear()
+            self.close()
+
+    def reset(self) -> None:
+        """Back to empty: no state, an empty call log and event list, no faults and no
+        access scopes; the mock stays started (or open)."""
+        with self._lock:
+            self._store.reset()
+            self.calls = []
+            self.faults.clear()
+            self.access.clear()
 
     def __enter__(self) -> CasesMock:
         return self.start()
@@ -194,11 +244,12 @@ class CasesMock:
         from casemock._snapshots import document
 
         doc = document.read(state)  # before the activation check: a missing file says so
-        if not self.active:
+        if not self.live:
             raise CasesMockError(
-                "restore() needs an active mock: start() begins with empty state and would "
-                "discard it. Call it inside `with mock_cases() as m:`, or pass the document "
-                "as mock_cases(state=doc) to have it applied at every start."
+                "restore() needs an active mock (started, or served over HTTP): start() "
+                "begins with empty state and would discard it. Call it inside `with "
+                "mock_cases() as m:`, or pass the document as mock_cases(state=doc) to have "
+                "it applied at every start."
             )
         document.apply(self._store, doc)
         self.calls = []
@@ -295,10 +346,11 @@ class CasesMock:
         settle(self._store)
 
     def _require_active(self, what: str) -> None:
-        if not self.active:
+        if not self.live:
             raise MockNotStartedError(
-                f"{what} needs an active mock: start() begins with empty state and would "
-                "discard it. Call it inside `with mock_cases() as m:` (or after m.start())."
+                f"{what} needs an active mock (started, or served over HTTP): start() begins "
+                "with empty state and would discard it. Call it inside `with mock_cases() "
+                "as m:` (or after m.start(), or on a server's mock)."
             )
 
     # -- injected faults ------------------------------------------------------------------

@@ -6,6 +6,10 @@
 * ``cases_mock_module`` / ``cases_client_module`` and ``cases_mock_session`` /
   ``cases_client_session`` -- the same, shared by a module or the whole session, for
   suites that seed once.
+* ``cases_server`` -- the endpoint URL of a casemock HTTP server (``casemock.server``),
+  started once per session on a free port and reset before each test, for clients in
+  other processes or languages; ``cases_server_mock`` -- the mock it serves (seed it, add
+  faults, inspect it). Needs waitress (``pip install 'casemock[server]'``).
 * ``@pytest.mark.casemock(account_id=..., region=..., settings=..., seed=..., strict=...,
   realism=...)`` takes the options of ``mock_cases``; markers are merged closest-first
   (test over class over module). The marker alone activates the mock for the test.
@@ -95,6 +99,31 @@ cases_client_module = pytest.fixture(
 cases_client_session = pytest.fixture(
     _client_fixture("cases_mock_session", "session"), scope="session", name="cases_client_session"
 )
+
+
+@pytest.fixture(scope="session")
+def _casemock_server() -> Iterator[Any]:
+    from casemock.server import run_in_thread
+
+    with run_in_thread(mock=CasesMock()) as server:
+        yield server
+
+
+@pytest.fixture
+def cases_server_mock(_casemock_server: Any) -> CasesMock:
+    """The mock of the session's casemock HTTP server, reset before each test."""
+    mock: CasesMock = _casemock_server.mock
+    mock.reset()
+    return mock
+
+
+@pytest.fixture
+def cases_server(_casemock_server: Any, cases_server_mock: CasesMock) -> str:
+    """The endpoint URL of a casemock HTTP server (one per session, on a free port), its
+    state, call log and faults reset before each test: give it to clients as
+    ``endpoint_url`` or ``AWS_ENDPOINT_URL_CONNECTCASES``."""
+    url: str = _casemock_server.url
+    return url
 
 
 @pytest.fixture(autouse=True)

@@ -267,10 +267,11 @@ class _FieldKeys:
 
 
 def require_active(mock: CasesMock, what: str) -> None:
-    if not mock.active:
+    if not mock.live:
         raise CasesMockError(
-            f"{what} needs an active mock: start() begins with empty state and would discard "
-            "what was seeded. Seed inside `with mock_cases() as m:` (or after m.start())."
+            f"{what} needs an active mock (started, or served over HTTP): start() begins "
+            "with empty state and would discard what was seeded. Seed inside `with "
+            "mock_cases() as m:` (or after m.start(), or on a server's mock)."
         )
 
 

@@ -282,3 +282,44 @@ def test_readme_pytest_example_passes(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_readme=blocks[0])
     result = pytester.runpytest(*PLUGIN)
     result.assert_outcomes(passed=2)
+
+
+def test_cases_server_is_one_server_reset_per_test(pytester: pytest.Pytester) -> None:
+    result = run(
+        pytester,
+        """
+        import json
+        import urllib.request
+
+        import boto3
+        import pytest
+        from casemock import CasesMock, _intercept
+
+        SEEN = set()
+
+        def cases(url):
+            return boto3.client(
+                "connectcases", region_name="us-east-1", endpoint_url=url,
+                aws_access_key_id="test", aws_secret_access_key="test",
+            )
+
+        @pytest.mark.parametrize("name", ["first", "second"])
+        def test_empty_each_time(cases_server: str, name):
+            SEEN.add(cases_server)
+            assert len(SEEN) == 1  # the same server for the session
+            assert _intercept.current() is None  # nothing patched in this process
+            client = cases(cases_server)
+            assert client.list_domains()["domains"] == []
+            client.create_domain(name=name)
+
+        def test_the_mock_behind_it(cases_server: str, cases_server_mock: CasesMock):
+            assert cases_server_mock.calls == []
+            cases_server_mock.add_error("ListDomains", "ThrottlingException", times=1)
+            with urllib.request.urlopen(cases_server + "/_casemock/faults") as reply:
+                assert len(json.load(reply)["faults"]) == 1
+
+        def test_faults_do_not_leak(cases_server: str):
+            assert cases(cases_server).list_domains()["domains"] == []
+        """,
+    )
+    result.assert_outcomes(passed=4)

@@ -18,13 +18,8 @@ from casemock.server import run_in_thread
 
 @pytest.fixture
 def endpoint() -> Iterator[str]:
-    server, thread = run_in_thread(mock=CasesMock(account_id="111122223333"))
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with run_in_thread(mock=CasesMock(account_id="111122223333")) as server:
+        yield server.url
 
 
 def client_for(endpoint: str, region: str) -> Any:

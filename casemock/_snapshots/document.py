@@ -14,6 +14,7 @@ per test) skips the JSON work. Treat documents as read-only: edit a copy.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import os
@@ -214,6 +215,29 @@ def read(source: StateSource, *, keep: bool = False) -> Mapping[str, Any]:
 
 
 def write(doc: Mapping[str, Any], path: str | os.PathLike[str]) -> None:
+    """Write ``doc`` to ``path`` (gzip-compressed if it ends in ``.gz``), atomically: into a
+    temporary file in the same directory, flushed to disk, then renamed over ``path``, so
+    a crash or a kill at any moment leaves either the previous file or the new one, never
+    a truncated one."""
+    import secrets
+
     target = Path(path)
-    with _opener(target)(target, "wt", encoding="utf-8") as stream:
-        json.dump(doc, stream, separators=(",", ":"))
+    temporary = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
+    # os.open with 0o666, not mkstemp: the file gets the usual umask-based permissions
+    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(handle, "wb") as raw:
+            if target.suffix == ".gz":
+                import gzip
+
+                with gzip.GzipFile(filename=target.name, mode="wb", fileobj=raw) as zipped:
+                    zipped.write(json.dumps(doc, separators=(",", ":")).encode())
+            else:
+                raw.write(json.dumps(doc, separators=(",", ":")).encode())
+            raw.flush()
+            os.fsync(raw.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise

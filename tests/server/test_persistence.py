@@ -1,0 +1,106 @@
+"""Saving state is atomic: a failure or a ``kill -9`` in the middle of a save leaves the
+previous good file, never a truncated one."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from casemock import CasesMock
+from casemock._snapshots import document
+from casemock.seeding import create_cases, seed_domain
+from casemock.server import run_in_thread
+from casemock.server.persistence import StateFile
+from tests.server.serving import call, client, serving
+
+
+def snapshot_with(name: str) -> dict[str, object]:
+    with CasesMock() as mock:
+        mock.client().create_domain(name=name)
+        return dict(mock.snapshot())
+
+
+def test_a_failed_write_leaves_the_previous_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "state.json"
+    document.write(snapshot_with("first"), path)
+    before = path.read_bytes()
+
+    def fail(descriptor: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", fail)
+    with pytest.raises(OSError, match="No space left"):
+        document.write(snapshot_with("second"), path)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["state.json"]
+
+
+@pytest.mark.parametrize("name", ["state.json", "state.json.gz"])
+def test_write_and_read_back(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    doc = snapshot_with("round-trip")
+    document.write(doc, path)
+    assert document.read(path) == json.loads(json.dumps(doc))
+
+
+def test_stale_temporary_files_are_removed_at_start(tmp_path: Path) -> None:
+    path = tmp_path / "state.json"
+    stale = tmp_path / ".state.json.0123456789ab.tmp"
+    stale.write_text("{")
+    unrelated = tmp_path / ".other.json.0123456789ab.tmp"
+    unrelated.write_text("{")
+    StateFile(path)
+    assert not stale.exists()
+    assert unrelated.exists()
+
+
+def test_run_in_thread_with_a_state_file(tmp_path: Path) -> None:
+    path = tmp_path / "state.json.gz"
+    with run_in_thread(state_file=path) as server:
+        client(server.url).create_domain(name="kept-in-a-file")
+    with run_in_thread(state_file=path) as server:
+        names = [d["name"] for d in client(server.url).list_domains()["domains"]]
+    assert names == ["kept-in-a-file"]
+
+
+def big_document(cases: int) -> dict[str, object]:
+    with CasesMock(seed=7) as mock:
+        seeded = seed_domain(
+            mock, "bulk", fields=[{"name": "Notes", "type": "Text"}], template=True
+        )
+        assert seeded.template_id is not None
+        rows = [{"title": f"case {i}", "Notes": "x" * 200} for i in range(cases)]
+        create_cases(mock, seeded.domain_id, seeded.template_id, rows)
+        return dict(mock.snapshot())
+
+
+def test_kill_9_during_autosave_leaves_a_readable_file(tmp_path: Path) -> None:
+    path = tmp_path / "state.json"
+    doc = big_document(2000)
+    document.write(doc, path)
+    rng = random.Random(1)
+    interrupted = 0
+    for _ in range(8):
+        with serving("--state", str(path), "--autosave", "0.01") as server:
+            call(f"{server.url}/_casemock/state", "PUT", doc)  # a few MB to write each time
+            time.sleep(0.3 + rng.random() * 0.3)
+            server.process.send_signal(signal.SIGKILL)
+            server.process.wait(timeout=30)
+            # a save cut short leaves its temporary file next to the target
+            interrupted += any(p != path for p in tmp_path.iterdir())
+        saved = document.read(path)  # never truncated, always complete
+        (region,) = saved["regions"].values()
+        (domain,) = region["domains"].values()
+        assert len(domain["cases"]) == 2000
+        if interrupted:
+            break
+    print(f"{interrupted} kill(s) interrupted a save")
+    assert interrupted >= 1, "no kill landed in the middle of a save"
