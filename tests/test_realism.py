@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
+from botocore.config import Config
+from botocore.exceptions import ClientError
 
 from casemock import CasesMock, CasesMockError, Settings, _model, mock_cases
 from casemock._settings import REALISM
@@ -116,3 +120,55 @@ def test_settings_stay_hashable() -> None:
         Settings(rate_limits=True)
     )
     assert Settings(rate_limit_overrides=overrides) != Settings()
+
+
+def _aws_scenario(seed: int) -> tuple[Any, list[str | None]]:
+    """Writes, a merge, throttled calls and searches under the aws preset, a seed and a
+    frozen clock: the final state document and every call's outcome."""
+    moment = datetime(2031, 5, 17, 9, 0, tzinfo=timezone.utc)
+    with (
+        time_machine.travel(moment, tick=False) as clock,
+        mock_cases(realism="aws", seed=seed) as mock,
+    ):
+        contact = "arn:aws:connect:us-east-1:123456789012:instance/i-1/contact/c-1"
+        mock.add_contact(contact, channel="CHAT")
+        client = mock.client(config=Config(retries={"total_max_attempts": 1}))
+        domain_id = client.create_domain(name="d")["domainId"]
+        template_id = client.create_template(domainId=domain_id, name="t")["templateId"]
+        title: Any = [{"id": "title", "value": {"stringValue": "x"}}]
+        case_ids = []
+        for number in range(12):  # the last two are throttled
+            try:
+                answer = client.create_case(  # boto3 would draw a random clientToken
+                    domainId=domain_id,
+                    templateId=template_id,
+                    fields=title,
+                    clientToken=f"token-{number}",
+                )
+            except ClientError:
+                continue
+            case_ids.append(answer["caseId"])
+        client.create_related_item(
+            domainId=domain_id,
+            caseId=case_ids[0],
+            type="Contact",
+            content={"contact": {"contactArn": contact}},
+        )
+        if _model.has_operation("StartMergeCases"):
+            client.start_merge_cases(  # type: ignore[attr-defined]
+                domainId=domain_id, caseId=case_ids[0], secondaryCaseIds=[case_ids[1]]
+            )
+        client.search_cases(domainId=domain_id)
+        clock.shift(1.0)
+        client.search_cases(domainId=domain_id)
+        return mock.snapshot(), [call.error_code for call in mock.calls]
+
+
+def test_the_aws_preset_repeats_exactly_under_a_seed_and_a_frozen_clock() -> None:
+    first = _aws_scenario(3)
+    assert first == _aws_scenario(3)
+    document, outcomes = first
+    assert outcomes.count("ThrottlingException") == 2
+    domains = document["regions"]["us-east-1"]["domains"]
+    assert any(domain["pending_writes"] for domain in domains.values())
+    assert document["external"]["contacts"][0]["channel"] == "CHAT"
