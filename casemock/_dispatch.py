@@ -8,7 +8,7 @@ import io
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any, Protocol
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 from botocore.awsrequest import AWSResponse
 
@@ -86,8 +86,7 @@ def handle(
     params: dict[str, Any] = {}
     context: Context | None = None
     try:
-        query = parse_qs(split.query, keep_blank_values=True) if split.query else {}
-        params = decoder.decode(operation, labels, query, headers, body)
+        params = decoder.decode(operation, labels, split.query, headers, body)
         validate_input(operation, params)
         handler = handler_for(operation)
         if handler is None:

@@ -2,11 +2,15 @@
 
 botocore validates required members, types and minimums before sending; the service
 itself also enforces maximum lengths and values, ``pattern`` (on the whole value), enum
-values, list and map sizes and unions with exactly one member. Validators are compiled
-once per shape from the installed model. Messages follow AWS's style::
+values and list and map sizes. Validators are compiled once per shape from the installed
+model. Messages follow AWS's style::
 
     1 validation error detected: Value 'x' at 'name' failed to satisfy constraint:
     Member must have length less than or equal to 100
+
+with echoed values cut to ``ECHO_LIMIT`` characters. A value that does not map to its shape
+(a wrong JSON type, a union without exactly one member) is a ``SerializationException``,
+raised at once, as restJson1 services answer it.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from typing import Any, Optional
 from botocore.model import Shape, StructureShape
 
 from casemock import _model
-from casemock._errors import ServiceError, validation_errors
+from casemock._errors import ServiceError, serialization_error, shorten, validation_errors
 
 # A path is a linked list (parent, name) built without string work; joined on error only.
 Path = Optional[tuple["Path", str]]  # noqa: UP045 (recursive alias)
@@ -48,14 +52,22 @@ def _render(value: Any) -> str:
 def describe_errors(errors: Errors) -> list[str]:
     items = []
     for path, value, show, constraint in errors:
-        where = _join(path)
-        shown = f"Value '{_render(value)}' at " if show and value is not None else "Value at "
+        where = shorten(_join(path))
+        shown = (
+            f"Value '{shorten(_render(value))}' at " if show and value is not None else "Value at "
+        )
         items.append(f"{shown}'{where}' failed to satisfy constraint: {constraint}")
     return items
 
 
 def _type_error(path: Path, expected: str) -> ServiceError:
-    return ServiceError("SerializationException", f"Expected {expected} at '{_join(path)}'")
+    return serialization_error(f"Expected {expected} at '{shorten(_join(path))}'")
+
+
+def _union_error(path: Path, present: int) -> ServiceError:
+    return serialization_error(
+        f"Expected exactly one member of the union at '{shorten(_join(path))}', got {present}"
+    )
 
 
 _TYPES = _model.PYTHON_TYPES
@@ -149,7 +161,7 @@ def _compile(shape: Shape) -> Check:
                 present += 1
                 sub(item, (path, name), errors)
             if union and present != 1:
-                errors.append((path, None, False, "Member must have exactly one member set"))
+                raise _union_error(path, present)
 
         return check_structure
     if kind == "list":
