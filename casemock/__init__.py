@@ -10,6 +10,7 @@ from casemock._errors import (
     MockNotStartedError,
     OutputShapeError,
     SnapshotFormatError,
+    UnsupportedMemberError,
     UnsupportedOperationError,
 )
 from casemock._mock import Call, CasesClient, CasesMock, mock_cases
@@ -81,6 +82,7 @@ __all__ = [
     "SnapshotFormatError",
     "StateDocument",
     "TemplateView",
+    "UnsupportedMemberError",
     "UnsupportedOperationError",
     "create_cases",
     "mock_cases",
