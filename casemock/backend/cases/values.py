@@ -40,6 +40,9 @@ _TYPE_MEMBERS: dict[str, frozenset[str]] = {
 _FIELD_MEMBERS = {"assigned_user": frozenset({"stringValue", "userArnValue"})}
 
 SUMMARY_LIMIT = 3000
+# title takes what BatchUpdateCase's top-level ``title`` (the model's CaseTitle, botocore
+# 1.43.126 and newer) takes, on every operation that writes it.
+TITLE_LIMIT = 500
 ALWAYS_REQUIRED = ("title",)
 
 _PROFILE_ARN = re.compile(r"arn:aws[a-z-]*:profile:[a-z0-9-]+:\d{12}:domains/[^/]+/profiles/[^/]+")
@@ -68,6 +71,8 @@ def has_value(value: Mapping[str, Any] | None) -> bool:
 def _text_limit(field: Field, settings: Settings) -> int | None:
     if field.field_id == "summary":
         return SUMMARY_LIMIT
+    if field.field_id == "title":
+        return TITLE_LIMIT
     if field.namespace != "Custom" or field.type != "Text":
         return None
     text = (field.attributes or {}).get("text") or {}
