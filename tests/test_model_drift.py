@@ -10,6 +10,7 @@ naming it: implement it, document it in docs/behaviour.md, then add it to ``HAND
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import botocore
@@ -125,3 +126,15 @@ def test_requests_that_do_not_use_the_member_still_work(
     case_id = create(client, domain_id, template_id, performedBy={"userArn": USER})
     answer = client.get_case(domainId=domain_id, caseId=case_id, fields=[{"id": "title"}])
     assert answer["fields"] == [{"id": "title", "value": text("Parcel lost")}]
+
+
+def test_the_error_links_a_heading_that_exists() -> None:
+    error = UnsupportedMemberError("CreateCase", "performedBy.newMember", "9.9.9")
+    page, anchor = str(error).rsplit("/docs/", 1)[1].rstrip(".").split("#")
+    text = (Path(__file__).resolve().parent.parent / "docs" / page).read_text()
+    headings = {
+        line.lstrip("#").strip().lower().replace(" ", "-")
+        for line in text.splitlines()
+        if line.startswith("#")
+    }
+    assert anchor in headings
