@@ -20,7 +20,8 @@ handler runs:
 Members of a structure that the model does not have are dropped, as Smithy services
 ignore them, and a member sent as ``null`` counts as absent: handlers only ever see
 modeled members. Constraints (lengths, patterns, enums, the one-member rule of unions)
-are the validator's.
+are the validator's. The parsed JSON is the decoder's own, so values are read in place
+where nothing is dropped.
 """
 
 from __future__ import annotations
@@ -134,12 +135,26 @@ def _structure(shape: StructureShape, body_of_input: bool) -> Reader:
         members[member.serialization.get("name", name)] = (name, _reader(member))
     union = bool(getattr(shape, "is_tagged_union", False))
     union_name = shape.name
+    # The common case is read in place: every key a modeled member named as on the wire,
+    # no null; only the members with something to read are visited.
+    plain = frozenset(members) if all(w == n for w, (n, _) in members.items()) else frozenset()
+    deep = tuple((name, read) for name, read in members.values() if read is not _keep)
 
     def read_structure(value: Any, depth: int) -> Any:
         if type(value) is not dict:
             return value
         if depth > MAX_DEPTH:
             raise _too_deep()
+        if value.keys() <= plain and None not in value.values():
+            for name, read in deep:
+                item = value.get(name)
+                if item is not None:
+                    try:
+                        value[name] = read(item, depth + 1)
+                    except _Malformed as problem:
+                        problem.path.append(name)
+                        raise
+            return value
         out: dict[str, Any] = {}
         for key, item in value.items():
             entry = members.get(key)
@@ -179,16 +194,15 @@ def _list(read: Reader) -> Reader:
             if None in value:
                 raise _null_item(value.index(None) + 1)
             return value
-        out = []
-        for index, item in enumerate(value, 1):
+        for index, item in enumerate(value):
             if item is None:
-                raise _null_item(index)
+                raise _null_item(index + 1)
             try:
-                out.append(read(item, depth + 1))
+                value[index] = read(item, depth + 1)
             except _Malformed as problem:
-                problem.path += ["member", str(index)]
+                problem.path += ["member", str(index + 1)]
                 raise
-        return out
+        return value
 
     return read_list
 
@@ -199,20 +213,19 @@ def _map(read: Reader) -> Reader:
             return value
         if depth > MAX_DEPTH:
             raise _too_deep()
-        if read is _keep and None not in value.values():
-            return value
-        out = {}
-        for key, item in value.items():
-            if item is None:
-                problem = _Malformed("A map value is null")
-                problem.path.append(key)
-                raise problem
-            try:
-                out[key] = read(item, depth + 1)
-            except _Malformed as problem:
-                problem.path.append(key)
-                raise
-        return out
+        if None in value.values():
+            key = next(k for k, v in value.items() if v is None)
+            problem = _Malformed("A map value is null")
+            problem.path.append(key)
+            raise problem
+        if read is not _keep:
+            for key, item in value.items():
+                try:
+                    value[key] = read(item, depth + 1)
+                except _Malformed as problem:
+                    problem.path.append(key)
+                    raise
+        return value
 
     return read_map
 
