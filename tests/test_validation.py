@@ -157,6 +157,26 @@ def test_union_with_no_member() -> None:
     assert message.endswith("at 'fields.1.member.value', got 0")
 
 
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        (
+            {"fields": [{"id": "t", "value": {"doubleValue": float("nan")}}]},
+            "Expected a finite number at 'fields.1.member.value.doubleValue'",
+        ),
+        ({"fields": [None]}, "A list item is null at 'fields.1.member'"),
+        ({"fields": [], "tags": {"k": None}}, "A map value is null at 'tags.k'"),
+    ],
+)
+def test_values_that_bypass_the_decoder_are_held_to_its_rules(
+    params: dict[str, Any], expected: str
+) -> None:
+    """Seeding runs the validator on Python values without the wire decoder."""
+    assert serialization_message("CreateCase", {"domainId": "d", "templateId": "t", **params}) == (
+        expected
+    )
+
+
 def test_missing_required_member() -> None:
     assert validation_message("CreateDomain", {}) == (
         "1 validation error detected: Value at 'name' failed to satisfy constraint: "

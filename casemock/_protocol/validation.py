@@ -9,13 +9,15 @@ model. Messages follow AWS's style::
     Member must have length less than or equal to 100
 
 with echoed values cut to ``ECHO_LIMIT`` characters. A value that does not map to its shape
-(a wrong JSON type, a union without exactly one member) is a ``SerializationException``,
-raised at once, as restJson1 services answer it.
+(a wrong JSON type, a union without exactly one member, ``null`` in a list or map, a
+non-finite number) is a ``SerializationException``, raised at once, as restJson1 services
+answer it.
 """
 
 from __future__ import annotations
 
 import functools
+import math
 import re
 from collections.abc import Callable
 from typing import Any, Optional
@@ -64,6 +66,12 @@ def _type_error(path: Path, expected: str) -> ServiceError:
     return serialization_error(f"Expected {expected} at '{shorten(_join(path))}'")
 
 
+def _null_error(what: str, path: Path) -> ServiceError:
+    """``null`` in a list or map: the model's lists and maps are dense (the decoder refuses
+    it on the wire; this covers values that reach the validator without it)."""
+    return serialization_error(f"{what} is null at '{shorten(_join(path))}'")
+
+
 def _union_error(path: Path, present: int) -> ServiceError:
     return serialization_error(
         f"Expected exactly one member of the union at '{shorten(_join(path))}', got {present}"
@@ -105,11 +113,14 @@ def _compile(shape: Shape) -> Check:
 
     if numeric:
         ranges = _size_checks(shape, "value")
-        if not ranges:
+        floating = kind in ("float", "double")
+        if not ranges and not floating:
             return lambda value, path, errors: type_ok(value, path)
 
         def check_number(value: Any, path: Path, errors: Errors) -> None:
             type_ok(value, path)
+            if floating and type(value) is float and not math.isfinite(value):
+                raise serialization_error(f"Expected a finite number at '{shorten(_join(path))}'")
             for violated, text in ranges:
                 if violated(value):
                     errors.append((path, value, show, text))
@@ -174,8 +185,9 @@ def _compile(shape: Shape) -> Check:
                 if violated(len(value)):
                     errors.append((path, value, show, text))
             for index, item in enumerate(value, 1):
-                if item is not None:
-                    inner(item, ((path, str(index)), "member"), errors)
+                if item is None:
+                    raise _null_error("A list item", ((path, str(index)), "member"))
+                inner(item, ((path, str(index)), "member"), errors)
 
         return check_list
     if kind == "map":
@@ -190,8 +202,9 @@ def _compile(shape: Shape) -> Check:
                     errors.append((path, value, show, text))
             for key, item in value.items():
                 key_check(key, (path, "key"), errors)
-                if item is not None:
-                    value_check(item, (path, str(key)), errors)
+                if item is None:
+                    raise _null_error("A map value", (path, str(key)))
+                value_check(item, (path, str(key)), errors)
 
         return check_map
     return lambda value, path, errors: type_ok(value, path)
