@@ -16,6 +16,7 @@ from casemock._errors import (
     OutputShapeError,
     ServiceError,
     SnapshotFormatError,
+    UnsupportedMemberError,
     UnsupportedOperationError,
 )
 from casemock._mock import CasesClient, CasesMock, mock_cases
@@ -65,6 +66,7 @@ __all__ = [
     "Settings",
     "SnapshotFormatError",
     "StateDocument",
+    "UnsupportedMemberError",
     "UnsupportedOperationError",
     "__version__",
     "mock_cases",

@@ -31,7 +31,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from time import time as _now
 from typing import TYPE_CHECKING, Any, Protocol, cast
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 from botocore.awsrequest import AWSResponse
 
@@ -193,8 +193,7 @@ def handle(
     operation, labels = matched
     params: dict[str, Any] = {}
     try:
-        query = parse_qs(split.query, keep_blank_values=True) if split.query else {}
-        params = decoder.decode(operation, labels, query, headers, body)
+        params = decoder.decode(operation, labels, split.query, headers, body)
     except ServiceError as error:
         target.calls.append(Call(operation, params, None, error))
         return encoder.encode_error(error)

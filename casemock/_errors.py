@@ -31,6 +31,25 @@ class UnsupportedOperationError(CasesMockError):
         self.operation = operation
 
 
+class UnsupportedMemberError(UnsupportedOperationError):
+    """A request member that the installed botocore models and casemock does not implement.
+
+    Raised instead of ignoring the member or refusing the request with an error AWS would
+    not give: the model is newer than this casemock (see docs/compatibility.md).
+    """
+
+    def __init__(self, operation: str, member: str, botocore_version: str) -> None:
+        CasesMockError.__init__(
+            self,
+            f"casemock does not implement the member {member!r} of the connectcases "
+            f"operation {operation!r}, which the installed botocore {botocore_version} "
+            f"models. See {DOCS}/compatibility.md#model-drift.",
+        )
+        self.operation = operation
+        self.member = member
+        self.botocore_version = botocore_version
+
+
 class OutputShapeError(CasesMockError, AssertionError):
     """casemock produced an output that breaks the service model (strict mode)."""
 
@@ -47,6 +66,26 @@ class ServiceError(Exception):
         self.code = code
         self.message = message
         self.members = members
+
+
+# Values echoed in error messages are cut to this many characters (docs/behaviour.md,
+# "Protocol and validation"): a 1 MB value must not make a 1 MB message.
+ECHO_LIMIT = 256
+
+
+def shorten(text: str, limit: int = ECHO_LIMIT) -> str:
+    """``text`` as an error message echoes it: at most ``limit`` characters, then ``...``
+    and the number of characters left out."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}... ({len(text) - limit} more characters)"
+
+
+def serialization_error(message: str) -> ServiceError:
+    """A request that does not map to the operation's input shape (malformed JSON, a value of
+    the wrong type, a malformed union, null in a list or map): 400, as rest-json services
+    answer it."""
+    return ServiceError("SerializationException", message)
 
 
 def validation_error(message: str) -> ServiceError:

@@ -49,6 +49,10 @@ class Settings:
     slas_per_case: int = 10
     fields_per_custom_related_item: int = 5
     tags_per_resource: int = 50
+    # Deletions per domain (API reference, DeleteLayout and DeleteTemplate: "You can delete
+    # up to 100 layouts/templates per domain"); beyond them ValidationException.
+    deleted_layouts: int = 100
+    deleted_templates: int = 100
     # Behaviour switches.
     single_line_text_limit: int | None = 500  # None: only the model's 4100 applies
     require_customer_id: bool = False  # strict reading of the API reference

@@ -29,9 +29,9 @@ botocore's connectcases model. Do not edit by hand: run the script. -->
 casemock answers every operation of the installed botocore's `connectcases` model that has
 a handler. An operation without one raises `casemock.UnsupportedOperationError` naming the
 operation, never a silent 404. Operations that only newer botocore releases model (for
-example `BatchCreateRelatedItem`, `BatchUpdateCase`, `StartMergeCases` and
-`GetMergeCasesStatus`, added in botocore 1.44) exist in casemock exactly when the installed
-botocore has them; see [compatibility](compatibility.md).
+example `BatchCreateRelatedItem` and `BatchUpdateCase`, added in botocore 1.43.126, and
+`StartMergeCases` and `GetMergeCasesStatus`, added in 1.44.1) exist in casemock exactly when
+the installed botocore has them; see [compatibility](compatibility.md).
 
 The route of each operation is read from the model; casemock's router is compiled from the
 same data.

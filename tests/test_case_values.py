@@ -17,7 +17,7 @@ from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from casemock import Settings, mock_cases
+from casemock import Settings, _model, mock_cases
 from casemock._errors import ServiceError
 from casemock._timestamps import format_timestamp
 from casemock.backend._records import Domain, Field, FieldOption
@@ -159,8 +159,37 @@ def test_summary_is_limited_to_3000(length: int) -> None:
 
 
 @given(st.integers(min_value=0, max_value=4100))
+def test_title_is_limited_to_500(length: int) -> None:
+    """As the model's CaseTitle (BatchUpdateCase's title) says, on CreateCase and UpdateCase
+    too."""
+    assert accepted(field("Text", "title", "System"), text("t" * length)) == (length <= 500)
+
+
+@given(st.integers(min_value=0, max_value=4100))
 def test_system_text_fields_take_up_to_the_model_limit(length: int) -> None:
-    assert accepted(field("Text", "title", "System"), text("t" * length))
+    assert accepted(field("Text", "assigned_queue", "System"), text("q" * length))
+
+
+def test_a_501_character_title_is_refused_by_every_operation_that_writes_it(
+    client: ConnectCasesClient, domain_id: str
+) -> None:
+    template_id = make_template(client, domain_id)
+    case_id = create(client, domain_id, template_id, {"title": text("t" * 500)})
+    update(client, domain_id, case_id, {"title": text("u" * 500)})
+    long_title = "x" * 501
+    attempts: list[Any] = [
+        lambda: create(client, domain_id, template_id, {"title": text(long_title)}),
+        lambda: update(client, domain_id, case_id, {"title": text(long_title)}),
+    ]
+    if _model.has_operation("BatchUpdateCase"):
+        batch: Any = getattr(client, "batch_update_case")  # noqa: B009 (not in the stubs)
+        cases = [{"caseIdentifier": {"caseId": case_id}}]
+        attempts.append(lambda: batch(domainId=domain_id, cases=cases, fields=[], title=long_title))
+    for attempt in attempts:
+        with pytest.raises(ClientError) as excinfo:
+            attempt()
+        assert excinfo.value.response["Error"]["Code"] == "ValidationException"
+    assert read(client, domain_id, case_id, ["title"]) == {"title": text("u" * 500)}
 
 
 def test_single_line_limit_is_a_setting() -> None:

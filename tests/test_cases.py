@@ -420,7 +420,7 @@ def test_values_the_fields_take_are_stored(
     client: ConnectCasesClient, domain_id: str, template_id: str, typed_fields: dict[str, str]
 ) -> None:
     values = {
-        "title": text("t" * 4100),
+        "title": text("t" * 500),
         "summary": text("s" * 3000),
         "assigned_user": {"userArnValue": USER},
         "customer_id": text(PROFILE),

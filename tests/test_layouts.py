@@ -152,6 +152,26 @@ def test_layout_quota_counts_live_layouts() -> None:
         client.create_layout(domainId=domain_id, name="b", content=content([]))
 
 
+def test_a_domain_can_delete_up_to_its_deletion_limit_of_layouts() -> None:
+    """DeleteLayout: "You can delete up to 100 layouts per domain" (Settings.deleted_layouts).
+    The model lists no ServiceQuotaExceededException for DeleteLayout: ValidationException."""
+    assert Settings().deleted_layouts == 100
+    with mock_cases(region=REGION, settings=Settings(deleted_layouts=2)):
+        client = boto3.client("connectcases", region_name=REGION)
+        domain_id = client.create_domain(name="d")["domainId"]
+        ids = [
+            client.create_layout(domainId=domain_id, name=n, content=content([]))["layoutId"]
+            for n in "abc"
+        ]
+        client.delete_layout(domainId=domain_id, layoutId=ids[0])
+        client.delete_layout(domainId=domain_id, layoutId=ids[1])
+        with pytest.raises(ClientError) as excinfo:
+            client.delete_layout(domainId=domain_id, layoutId=ids[2])
+        assert error_of(excinfo) == ("ValidationException", 400)
+        assert layout_names(client, domain_id) == ["c"]
+        client.delete_layout(domainId=domain_id, layoutId=ids[0])  # already deleted: 200
+
+
 def test_duplicate_layout_name_is_a_conflict(client: ConnectCasesClient, domain_id: str) -> None:
     client.create_layout(domainId=domain_id, name="L", content=content([]))
     with pytest.raises(ClientError) as excinfo:

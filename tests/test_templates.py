@@ -204,6 +204,24 @@ def test_template_quota_counts_live_templates() -> None:
         client.create_template(domainId=domain_id, name="b")
 
 
+def test_a_domain_can_delete_up_to_its_deletion_limit_of_templates() -> None:
+    """DeleteTemplate: "You can delete up to 100 templates per domain"
+    (Settings.deleted_templates); the modeled refusal is a ValidationException."""
+    assert Settings().deleted_templates == 100
+    with mock_cases(region=REGION, settings=Settings(deleted_templates=1)):
+        client = boto3.client("connectcases", region_name=REGION)
+        domain_id = client.create_domain(name="d")["domainId"]
+        first, second = (
+            client.create_template(domainId=domain_id, name=n)["templateId"] for n in "ab"
+        )
+        client.delete_template(domainId=domain_id, templateId=first)
+        with pytest.raises(ClientError) as excinfo:
+            client.delete_template(domainId=domain_id, templateId=second)
+        assert error_of(excinfo) == ("ValidationException", 400)
+        assert template_names(client, domain_id) == ["b"]
+        client.delete_template(domainId=domain_id, templateId=first)  # already deleted: 200
+
+
 def test_get_template_omits_deleted_required_fields(
     client: ConnectCasesClient, domain_id: str, field_id: str
 ) -> None:

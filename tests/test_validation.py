@@ -133,22 +133,48 @@ def test_nested_list_members_are_named_by_position() -> None:
     )
 
 
+def serialization_message(operation: str, params: dict[str, Any]) -> str:
+    with pytest.raises(ServiceError) as excinfo:
+        validate_input(operation, params)
+    assert excinfo.value.code == "SerializationException"
+    return excinfo.value.message
+
+
 def test_union_with_two_members() -> None:
+    """Smithy's restJson1 malformed-request tests: a union with several members set is a
+    400 SerializationException, not a constraint violation."""
     value = {"id": "title", "value": {"stringValue": "a", "booleanValue": True}}
-    message = validation_message(
+    message = serialization_message(
         "CreateCase", {"domainId": "d", "templateId": "t", "fields": [value]}
     )
-    assert message == (
-        "1 validation error detected: Value at 'fields.1.member.value' failed to satisfy "
-        "constraint: Member must have exactly one member set"
-    )
+    assert message == ("Expected exactly one member of the union at 'fields.1.member.value', got 2")
 
 
 def test_union_with_no_member() -> None:
-    message = validation_message(
+    message = serialization_message(
         "CreateCase", {"domainId": "d", "templateId": "t", "fields": [{"id": "t", "value": {}}]}
     )
-    assert "Member must have exactly one member set" in message
+    assert message.endswith("at 'fields.1.member.value', got 0")
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        (
+            {"fields": [{"id": "t", "value": {"doubleValue": float("nan")}}]},
+            "Expected a finite number at 'fields.1.member.value.doubleValue'",
+        ),
+        ({"fields": [None]}, "A list item is null at 'fields.1.member'"),
+        ({"fields": [], "tags": {"k": None}}, "A map value is null at 'tags.k'"),
+    ],
+)
+def test_values_that_bypass_the_decoder_are_held_to_its_rules(
+    params: dict[str, Any], expected: str
+) -> None:
+    """Seeding runs the validator on Python values without the wire decoder."""
+    assert serialization_message("CreateCase", {"domainId": "d", "templateId": "t", **params}) == (
+        expected
+    )
 
 
 def test_missing_required_member() -> None:

@@ -1,128 +1,280 @@
 """One decoder for every operation: path labels, query string, headers and JSON body
-become the operation's parameters, as named in the model."""
+become the operation's parameters, as named in the model.
+
+The decoder refuses, with a 400 ``SerializationException`` (what restJson1 services
+answer for a request that does not map to the input shape; Smithy's malformed-request
+protocol tests), everything that is not a well-formed value of the model before any
+handler runs:
+
+- bytes that are not UTF-8, lone surrogates (``"\\ud800"``, as botocore's ``json.dumps``
+  escapes them), invalid JSON, ``NaN`` / ``Infinity`` and numbers beyond a double's range
+  (orjson parses the body and refuses all of these);
+- ``null`` as a list item or a map value (the model's lists and maps are dense);
+- a member of a union that the model does not have (a union names exactly one of its
+  own members; botocore would parse it as ``SDK_UNKNOWN_MEMBER``);
+- integers outside the 32-bit (``integer``) or 64-bit (``long``) range;
+- JSON nested deeper than ``MAX_DEPTH`` (only the model's recursive shapes, search
+  filters and case-rule conditions, can nest without bound), checked on the way down so
+  nothing recurses without bound.
+
+Members of a structure that the model does not have are dropped, as Smithy services
+ignore them, and a member sent as ``null`` counts as absent: handlers only ever see
+modeled members. Constraints (lengths, patterns, enums, the one-member rule of unions)
+are the validator's. The parsed JSON is the decoder's own, so values are read in place
+where nothing is dropped.
+"""
 
 from __future__ import annotations
 
 import functools
-import json
+import math
+import re
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from typing import Any
+from urllib.parse import parse_qs, unquote
 
-from botocore.model import Shape, StructureShape
+import orjson
+from botocore.model import ListShape, MapShape, Shape, StructureShape
 
 from casemock import _model
-from casemock._errors import ServiceError
+from casemock._errors import ServiceError, serialization_error, shorten
 from casemock._timestamps import parse_iso
 
-Converter = Callable[[Any], Any]
+# JSON nesting (objects and arrays, the body itself counting 1) beyond which a request is
+# refused. The deepest request the service accepts, a search filter at its 10 documented
+# levels, nests about 25 levels.
+MAX_DEPTH = 64
+
+Reader = Callable[[Any, int], Any]  # (wire value, depth) -> parameter value
+
+_RANGES = {"integer": (-(2**31), 2**31 - 1), "long": (-(2**63), 2**63 - 1)}
+_INTEGER = re.compile(r"-?[0-9]+")
 
 
-def _serialization_error(message: str) -> ServiceError:
-    return ServiceError("SerializationException", message)
+class _Malformed(Exception):
+    """Raised by readers; each enclosing reader adds its step to ``path`` on the way out,
+    so the path costs nothing unless a request is refused."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.path: list[str] = []
+
+    def error(self) -> ServiceError:
+        where = shorten(".".join(reversed(self.path)))
+        return serialization_error(f"{self.problem} at '{where}'" if where else self.problem)
 
 
 def parse_timestamp(value: Any) -> datetime:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return datetime.fromtimestamp(value, tz=timezone.utc)
+        try:
+            return datetime.fromtimestamp(value, tz=timezone.utc)
+        except (OverflowError, OSError, ValueError):
+            raise serialization_error(f"Timestamp {value!r} is out of range") from None
     if isinstance(value, str):
         text = value.strip()
         try:
             return parse_iso(text)
         except ValueError:
-            try:
-                return datetime.fromtimestamp(float(text), tz=timezone.utc)
-            except ValueError:
-                raise _serialization_error(f"Cannot parse timestamp {value!r}") from None
-    raise _serialization_error(f"Expected a timestamp, got {type(value).__name__}")
+            if _finite(text):
+                return parse_timestamp(float(text))
+            raise serialization_error(f"Cannot parse timestamp {shorten(value)!r}") from None
+    raise serialization_error(f"Expected a timestamp, got {type(value).__name__}")
 
 
-def _identity(value: Any) -> Any:
+def _finite(text: str) -> bool:
+    try:
+        return math.isfinite(float(text))
+    except ValueError:
+        return False
+
+
+def _keep(value: Any, depth: int) -> Any:
     return value
 
 
+def _too_deep() -> _Malformed:
+    return _Malformed(f"The request nests JSON deeper than {MAX_DEPTH} levels")
+
+
 @_model.shape_cache
-def _body_converter(shape: Shape) -> Converter:
-    """A converter from wire JSON to parameters; identity where nothing needs converting."""
+def _reader(shape: Shape) -> Reader:
+    """The reader of a body value of ``shape``; ``_keep`` where nothing needs reading. A
+    value of the wrong JSON type is passed on as it is: the validator names the type."""
     kind = shape.type_name
-    if kind == "timestamp":
-        return parse_timestamp
     if kind == "structure":
         assert isinstance(shape, StructureShape)
-        renames = {m.serialization.get("name", name): name for name, m in shape.members.items()}
-        members = {name: _body_converter(m) for name, m in shape.members.items()}
-        if all(k == v for k, v in renames.items()) and all(
-            c is _identity for c in members.values()
-        ):
-            return _identity
-
-        def convert_structure(value: Any) -> Any:
-            if not isinstance(value, dict):
-                return value
-            out: dict[str, Any] = {}
-            for key, item in value.items():
-                name = renames[key] if key in renames else str(key)
-                convert = members.get(name, _identity)
-                out[name] = convert(item) if item is not None else None
-            return out
-
-        return convert_structure
+        return _structure(shape, body_of_input=False)
     if kind == "list":
-        convert_member = _body_converter(shape.member)  # type: ignore[attr-defined]
-        if convert_member is _identity:
-            return _identity
-        return lambda value: (
-            [convert_member(v) for v in value] if isinstance(value, list) else value
-        )
+        assert isinstance(shape, ListShape)
+        return _list(_reader(shape.member))
     if kind == "map":
-        convert_value = _body_converter(shape.value)  # type: ignore[attr-defined]
-        if convert_value is _identity:
-            return _identity
-        return lambda value: (
-            {k: convert_value(v) for k, v in value.items()} if isinstance(value, dict) else value
-        )
-    return _identity
+        assert isinstance(shape, MapShape)
+        return _map(_reader(shape.value))
+    if kind == "timestamp":
+        return lambda value, depth: parse_timestamp(value)
+    if kind in _RANGES:
+        low, high = _RANGES[kind]
+        bits = 32 if kind == "integer" else 64
+
+        def read_integer(value: Any, depth: int) -> Any:
+            if type(value) is int and not low <= value <= high:
+                raise _Malformed(f"{shorten(str(value))} does not fit a {bits}-bit integer")
+            return value
+
+        return read_integer
+    return _keep
+
+
+def _structure(shape: StructureShape, body_of_input: bool) -> Reader:
+    members: dict[str, tuple[str, Reader]] = {}
+    for name, member in shape.members.items():
+        if body_of_input and member.serialization.get("location"):
+            continue  # a label, query or header member is never read from the body
+        members[member.serialization.get("name", name)] = (name, _reader(member))
+    union = bool(getattr(shape, "is_tagged_union", False))
+    union_name = shape.name
+    # The common case is read in place: every key a modeled member named as on the wire,
+    # no null; only the members with something to read are visited.
+    plain = frozenset(members) if all(w == n for w, (n, _) in members.items()) else frozenset()
+    deep = tuple((name, read) for name, read in members.values() if read is not _keep)
+
+    def read_structure(value: Any, depth: int) -> Any:
+        if type(value) is not dict:
+            return value
+        if depth > MAX_DEPTH:
+            raise _too_deep()
+        if value.keys() <= plain and None not in value.values():
+            for name, read in deep:
+                item = value.get(name)
+                if item is not None:
+                    try:
+                        value[name] = read(item, depth + 1)
+                    except _Malformed as problem:
+                        problem.path.append(name)
+                        raise
+            return value
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            entry = members.get(key)
+            if entry is None:
+                if union:
+                    raise _Malformed(f"{shorten(key)!r} is not a member of the union {union_name}")
+                continue  # not in the model: ignored, as Smithy services do
+            if item is None:
+                continue  # null: the member is absent
+            name, read = entry
+            if read is _keep:
+                out[name] = item
+                continue
+            try:
+                out[name] = read(item, depth + 1)
+            except _Malformed as problem:
+                problem.path.append(name)
+                raise
+        return out
+
+    return read_structure
+
+
+def _null_item(index: int) -> _Malformed:
+    problem = _Malformed("A list item is null")
+    problem.path += ["member", str(index)]
+    return problem
+
+
+def _list(read: Reader) -> Reader:
+    def read_list(value: Any, depth: int) -> Any:
+        if type(value) is not list:
+            return value
+        if depth > MAX_DEPTH:
+            raise _too_deep()
+        if read is _keep:
+            if None in value:
+                raise _null_item(value.index(None) + 1)
+            return value
+        for index, item in enumerate(value):
+            if item is None:
+                raise _null_item(index + 1)
+            try:
+                value[index] = read(item, depth + 1)
+            except _Malformed as problem:
+                problem.path += ["member", str(index + 1)]
+                raise
+        return value
+
+    return read_list
+
+
+def _map(read: Reader) -> Reader:
+    def read_map(value: Any, depth: int) -> Any:
+        if type(value) is not dict:
+            return value
+        if depth > MAX_DEPTH:
+            raise _too_deep()
+        if None in value.values():
+            key = next(k for k, v in value.items() if v is None)
+            problem = _Malformed("A map value is null")
+            problem.path.append(key)
+            raise problem
+        if read is not _keep:
+            for key, item in value.items():
+                try:
+                    value[key] = read(item, depth + 1)
+                except _Malformed as problem:
+                    problem.path.append(key)
+                    raise
+        return value
+
+    return read_map
+
+
+def _text(raw: str, where: str) -> str:
+    """A percent-encoded label as text; SerializationException if it is not UTF-8."""
+    try:
+        return unquote(raw, errors="strict")
+    except UnicodeDecodeError:
+        raise serialization_error(f"The value of {where} is not valid UTF-8") from None
 
 
 def _scalar(shape: Shape, text: str, where: str) -> Any:
+    """A label, query or header value as the member's type."""
     kind = shape.type_name
-    if kind in ("integer", "long"):
-        try:
-            return int(text)
-        except ValueError:
-            raise _serialization_error(
-                f"Cannot convert {where} value {text!r} to integer"
-            ) from None
+    if kind in _RANGES:
+        low, high = _RANGES[kind]
+        if _INTEGER.fullmatch(text) is None or not low <= int(text) <= high:
+            raise serialization_error(f"Cannot convert {where} value {shorten(text)!r} to {kind}")
+        return int(text)
     if kind in ("float", "double"):
-        try:
-            return float(text)
-        except ValueError:
-            raise _serialization_error(f"Cannot convert {where} value {text!r} to number") from None
+        if not text.isascii() or not _finite(text):
+            raise serialization_error(
+                f"Cannot convert {where} value {shorten(text)!r} to a finite number"
+            )
+        return float(text)
     if kind == "boolean":
-        return text.lower() == "true"
+        if text not in ("true", "false"):
+            raise serialization_error(f"Cannot convert {where} value {shorten(text)!r} to boolean")
+        return text == "true"
     if kind == "timestamp":
         return parse_timestamp(text)
     return text
 
 
+Located = list[tuple[str, str, Shape]]  # (member name, wire name, shape)
+
+
 @functools.cache
-def _plan(
-    operation: str,
-) -> tuple[
-    list[tuple[str, str, Shape]],  # uri
-    list[tuple[str, str, Shape]],  # querystring
-    list[tuple[str, str, Shape]],  # header
-    Converter | None,  # body
-    bool,  # body has members
-]:
-    op = _model.operation(operation)
-    shape = op.input_shape
-    uri: list[tuple[str, str, Shape]] = []
-    query: list[tuple[str, str, Shape]] = []
-    header: list[tuple[str, str, Shape]] = []
-    body_members = False
+def _plan(operation: str) -> tuple[Located, Located, Located, Reader | None]:
+    """(uri, querystring and header members, the body reader or None without body members)."""
+    shape = _model.operation(operation).input_shape
+    uri: Located = []
+    query: Located = []
+    header: Located = []
     if shape is None:
-        return uri, query, header, None, False
+        return uri, query, header, None
+    assert isinstance(shape, StructureShape)
+    body_members = False
     for name, member in shape.members.items():
         location = member.serialization.get("location")
         wire = member.serialization.get("name", name)
@@ -134,40 +286,53 @@ def _plan(
             header.append((name, wire, member))
         else:
             body_members = True
-    return uri, query, header, _body_converter(shape), body_members
+    return uri, query, header, _structure(shape, body_of_input=True) if body_members else None
+
+
+def _body(read: Reader, body: bytes) -> dict[str, Any]:
+    try:
+        payload = orjson.loads(body)
+    except orjson.JSONDecodeError as error:
+        raise serialization_error(f"The request body is not valid JSON: {error}") from None
+    if type(payload) is not dict:
+        raise serialization_error("The request body must be a JSON object")
+    try:
+        params: dict[str, Any] = read(payload, 1)
+    except _Malformed as problem:
+        raise problem.error() from None
+    return params
 
 
 def decode(
     operation: str,
     labels: Mapping[str, str],
-    query: Mapping[str, list[str]],
+    query: str,
     headers: Mapping[str, str],
     body: bytes,
 ) -> dict[str, Any]:
-    uri, querystring, header, convert_body, body_members = _plan(operation)
-    params: dict[str, Any] = {}
-    if body_members and body and body.strip():
-        try:
-            payload = json.loads(body)
-        except ValueError:
-            raise _serialization_error("The request body is not valid JSON") from None
-        if not isinstance(payload, dict):
-            raise _serialization_error("The request body must be a JSON object")
-        if convert_body is not None:
-            payload = convert_body(payload)
-        params.update(payload)
+    """The parameters of a request: ``labels`` as the router matched them (still
+    percent-encoded), ``query`` the raw query string."""
+    uri, querystring, header, read_body = _plan(operation)
+    params: dict[str, Any] = (
+        _body(read_body, body) if read_body is not None and body and body.strip() else {}
+    )
     for name, wire, shape in uri:
         if wire in labels:
-            params[name] = _scalar(shape, labels[wire], name)
-    for name, wire, shape in querystring:
-        values = query.get(wire)
-        if not values:
-            continue
-        if shape.type_name == "list":
-            member = shape.member  # type: ignore[attr-defined]
-            params[name] = [_scalar(member, v, name) for v in values]
-        else:
-            params[name] = _scalar(shape, values[0], name)
+            params[name] = _scalar(shape, _text(labels[wire], name), name)
+    if querystring and query:
+        try:
+            values_of = parse_qs(query, keep_blank_values=True, errors="strict")
+        except UnicodeDecodeError:
+            raise serialization_error("The query string is not valid UTF-8") from None
+        for name, wire, shape in querystring:
+            values = values_of.get(wire)
+            if not values:
+                continue
+            if shape.type_name == "list":
+                member = shape.member  # type: ignore[attr-defined]
+                params[name] = [_scalar(member, v, name) for v in values]
+            else:
+                params[name] = _scalar(shape, values[0], name)
     for name, wire, shape in header:
         value = headers.get(wire)
         if value is not None:

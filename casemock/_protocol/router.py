@@ -1,14 +1,15 @@
 """One router compiled from the model's request URIs.
 
 Matching works on the raw (still percent-encoded) path split on ``/``, so an encoded ARN
-in ``/tags/{arn}`` stays one segment and a trailing slash is significant.
+in ``/tags/{arn}`` stays one segment and a trailing slash is significant. Labels are
+returned as they were sent: the decoder turns them into text (and refuses bytes that are
+not UTF-8).
 """
 
 from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from urllib.parse import unquote
 
 from casemock import _model
 
@@ -49,7 +50,7 @@ def _table() -> dict[tuple[str, int], list[Route]]:
 
 
 def match(method: str, raw_path: str) -> tuple[str, dict[str, str]] | None:
-    """Return (operation name, decoded path labels) for a request, or None."""
+    """Return (operation name, path labels still percent-encoded) for a request, or None."""
     parts = raw_path.split("/")[1:] if raw_path.startswith("/") else raw_path.split("/")
     for route in _table().get((method.upper(), len(parts)), ()):
         labels: dict[str, str] = {}
@@ -57,7 +58,7 @@ def match(method: str, raw_path: str) -> tuple[str, dict[str, str]] | None:
             if is_label:
                 if not part:
                     break
-                labels[text] = unquote(part)
+                labels[text] = part
             elif text != part:
                 break
         else:

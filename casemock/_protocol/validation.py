@@ -2,16 +2,22 @@
 
 botocore validates required members, types and minimums before sending; the service
 itself also enforces maximum lengths and values, ``pattern`` (on the whole value), enum
-values, list and map sizes and unions with exactly one member. Validators are compiled
-once per shape from the installed model. Messages follow AWS's style::
+values and list and map sizes. Validators are compiled once per shape from the installed
+model. Messages follow AWS's style::
 
     1 validation error detected: Value 'x' at 'name' failed to satisfy constraint:
     Member must have length less than or equal to 100
+
+with echoed values cut to ``ECHO_LIMIT`` characters. A value that does not map to its shape
+(a wrong JSON type, a union without exactly one member, ``null`` in a list or map, a
+non-finite number) is a ``SerializationException``, raised at once, as restJson1 services
+answer it.
 """
 
 from __future__ import annotations
 
 import functools
+import math
 import re
 from collections.abc import Callable
 from typing import Any, Optional
@@ -19,7 +25,7 @@ from typing import Any, Optional
 from botocore.model import Shape, StructureShape
 
 from casemock import _model
-from casemock._errors import ServiceError, validation_errors
+from casemock._errors import ServiceError, serialization_error, shorten, validation_errors
 
 # A path is a linked list (parent, name) built without string work; joined on error only.
 Path = Optional[tuple["Path", str]]  # noqa: UP045 (recursive alias)
@@ -48,14 +54,28 @@ def _render(value: Any) -> str:
 def describe_errors(errors: Errors) -> list[str]:
     items = []
     for path, value, show, constraint in errors:
-        where = _join(path)
-        shown = f"Value '{_render(value)}' at " if show and value is not None else "Value at "
+        where = shorten(_join(path))
+        shown = (
+            f"Value '{shorten(_render(value))}' at " if show and value is not None else "Value at "
+        )
         items.append(f"{shown}'{where}' failed to satisfy constraint: {constraint}")
     return items
 
 
 def _type_error(path: Path, expected: str) -> ServiceError:
-    return ServiceError("SerializationException", f"Expected {expected} at '{_join(path)}'")
+    return serialization_error(f"Expected {expected} at '{shorten(_join(path))}'")
+
+
+def _null_error(what: str, path: Path) -> ServiceError:
+    """``null`` in a list or map: the model's lists and maps are dense (the decoder refuses
+    it on the wire; this covers values that reach the validator without it)."""
+    return serialization_error(f"{what} is null at '{shorten(_join(path))}'")
+
+
+def _union_error(path: Path, present: int) -> ServiceError:
+    return serialization_error(
+        f"Expected exactly one member of the union at '{shorten(_join(path))}', got {present}"
+    )
 
 
 _TYPES = _model.PYTHON_TYPES
@@ -93,11 +113,14 @@ def _compile(shape: Shape) -> Check:
 
     if numeric:
         ranges = _size_checks(shape, "value")
-        if not ranges:
+        floating = kind in ("float", "double")
+        if not ranges and not floating:
             return lambda value, path, errors: type_ok(value, path)
 
         def check_number(value: Any, path: Path, errors: Errors) -> None:
             type_ok(value, path)
+            if floating and type(value) is float and not math.isfinite(value):
+                raise serialization_error(f"Expected a finite number at '{shorten(_join(path))}'")
             for violated, text in ranges:
                 if violated(value):
                     errors.append((path, value, show, text))
@@ -149,7 +172,7 @@ def _compile(shape: Shape) -> Check:
                 present += 1
                 sub(item, (path, name), errors)
             if union and present != 1:
-                errors.append((path, None, False, "Member must have exactly one member set"))
+                raise _union_error(path, present)
 
         return check_structure
     if kind == "list":
@@ -162,8 +185,9 @@ def _compile(shape: Shape) -> Check:
                 if violated(len(value)):
                     errors.append((path, value, show, text))
             for index, item in enumerate(value, 1):
-                if item is not None:
-                    inner(item, ((path, str(index)), "member"), errors)
+                if item is None:
+                    raise _null_error("A list item", ((path, str(index)), "member"))
+                inner(item, ((path, str(index)), "member"), errors)
 
         return check_list
     if kind == "map":
@@ -178,8 +202,9 @@ def _compile(shape: Shape) -> Check:
                     errors.append((path, value, show, text))
             for key, item in value.items():
                 key_check(key, (path, "key"), errors)
-                if item is not None:
-                    value_check(item, (path, str(key)), errors)
+                if item is None:
+                    raise _null_error("A map value", (path, str(key)))
+                value_check(item, (path, str(key)), errors)
 
         return check_map
     return lambda value, path, errors: type_ok(value, path)

@@ -8,6 +8,10 @@ than the installed botocore does not exist in casemock either.
 
 ``handler_for(name)`` imports only the module that answers ``name``, so the first call of
 a process does not pay for importing the whole backend; ``handlers()`` imports them all.
+
+The members each operation implements are listed in ``_handled.HANDLED``; every handler
+is registered behind a guard that raises ``UnsupportedMemberError`` when a request uses a
+member of the installed model that the table lacks (a no-op while there is none).
 """
 
 from __future__ import annotations
@@ -15,9 +19,14 @@ from __future__ import annotations
 import functools
 import importlib
 from collections.abc import Callable
+from typing import Any
+
+import botocore
 
 from casemock import _model
-from casemock.backend._context import Handler
+from casemock._errors import UnsupportedMemberError
+from casemock.backend._context import Context, Handler
+from casemock.backend._handled import first_unhandled
 
 _CONFIG = "casemock.backend.config"
 _CASES = "casemock.backend.cases"
@@ -91,10 +100,24 @@ def operation(name: str) -> Callable[[Handler], Handler]:
             return handler
         if name in _HANDLERS:
             raise RuntimeError(f"two handlers for {name}")
-        _HANDLERS[name] = handler
+        _HANDLERS[name] = _guarded(name, handler)
         return handler
 
     return register
+
+
+def _guarded(name: str, handler: Handler) -> Handler:
+    """``handler`` behind a check that the request uses no member casemock does not
+    implement (the installed botocore is newer than this casemock)."""
+
+    @functools.wraps(handler)
+    def guarded(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+        member = first_unhandled(name, params)
+        if member is not None:
+            raise UnsupportedMemberError(name, member, botocore.__version__)
+        return handler(ctx, params)
+
+    return guarded
 
 
 @functools.lru_cache(maxsize=1)

@@ -25,12 +25,17 @@ from casemock.backend.config.rule_evaluator import evaluate_rules
 from casemock.backend.external import PROFILE_ARN, USER_ARN
 
 SUMMARY_LIMIT = 3000
+# title takes what BatchUpdateCase's top-level ``title`` (the model's CaseTitle, botocore
+# 1.43.126 and newer) takes, on every operation that writes it.
+TITLE_LIMIT = 500
 ALWAYS_REQUIRED = ("title",)
 
 
 def _text_limit(field: Field, settings: Settings) -> int | None:
     if field.field_id == "summary":
         return SUMMARY_LIMIT
+    if field.field_id == "title":
+        return TITLE_LIMIT
     if field.namespace != "Custom" or field.type != "Text":
         return None
     text = (field.attributes or {}).get("text") or {}

@@ -23,6 +23,17 @@ NOT_IN_LAYOUTS = ("title", "status")
 _PANELS = ("topPanel", "moreInfo")
 
 
+def refuse_deletion_beyond(kind: str, deleted: int, limit: int) -> None:
+    """DeleteLayout/DeleteTemplate: "You can delete up to 100 layouts (templates) per
+    domain". The model lists no ServiceQuotaExceededException for these operations, so the
+    refusal is the modeled ValidationException."""
+    if deleted >= limit:
+        raise validation_error(
+            f"The domain already has {deleted} deleted {kind}; you can delete up to {limit} "
+            f"{kind} per domain."
+        )
+
+
 def require_layout(domain: Domain, layout_id: str) -> Layout:
     """The layout with this id, deleted or not; ResourceNotFoundException if none."""
     found = domain.layouts.get(layout_id)
@@ -159,6 +170,11 @@ def delete_layout(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
             f"Layout {record.layout_id} is the default layout of templates {users}; "
             "change or delete those templates first."
         )
+    refuse_deletion_beyond(
+        "layouts",
+        sum(1 for x in domain.layouts.values() if x.deleted),
+        ctx.settings.deleted_layouts,
+    )
     record.deleted = True
     record.last_modified_time = ctx.now()
     return {}

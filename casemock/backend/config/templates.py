@@ -18,6 +18,7 @@ from casemock.backend._pagination import page_by_creation
 from casemock.backend._records import Domain, Template
 from casemock.backend._registry import operation
 from casemock.backend.config.fields import DEFAULT_PAGE_SIZE, live_field
+from casemock.backend.config.layouts import refuse_deletion_beyond
 from casemock.backend.tags import check_tags
 
 # The members UpdateTemplate may change; at least one must be given.
@@ -212,6 +213,8 @@ def delete_template(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     domain = ctx.domain(params["domainId"])
     record = require_template(domain, params["templateId"])
     if not record.deleted:
+        deleted = sum(1 for t in domain.templates.values() if t.deleted)
+        refuse_deletion_beyond("templates", deleted, ctx.settings.deleted_templates)
         record.deleted = True
         record.last_modified_time = ctx.now()
     return {}

@@ -143,6 +143,11 @@ def _sla(
             f"content.sla.slaInputConfiguration.fieldId: field {field_id} does not exist in "
             f"domain {domain.domain_id} or has been deleted."
         )
+    if found.type != "SingleSelect":
+        raise validation_error(
+            f"content.sla.slaInputConfiguration.fieldId: field {field_id} is of type "
+            f"{found.type}; an SLA tracks a single-select field (such as status)."
+        )
     stored_targets = [check_value(found, value, None, settings) for value in targets]
     stored: dict[str, Any] = {
         "name": config["name"],

@@ -10,9 +10,11 @@ case's own fields (``last_updated_datetime`` included).
 
 from __future__ import annotations
 
-from datetime import datetime
+import copy
+from datetime import datetime, timedelta
 from typing import Any
 
+from casemock import _model
 from casemock._errors import ServiceError, not_found, quota_exceeded, validation_error
 from casemock._settings import Settings
 from casemock.backend._access import case_filter, check_case_access
@@ -25,7 +27,13 @@ from casemock.backend.cases.lifecycle import refuse_merging
 from casemock.backend.consistency import searchable, written
 from casemock.backend.related_items import content
 
-UPDATABLE = ("Comment", "Custom")
+# The item types UpdateRelatedItem takes: those RelatedItemUpdateContent has a member for
+# (Sla since botocore 1.44.7).
+UPDATABLE = tuple(
+    item_type
+    for item_type in ("Comment", "Custom", "Sla")
+    if _model.has_member("RelatedItemUpdateContent", content.TYPE_MEMBERS[item_type])
+)
 LIST_CASES_PAGE_SIZE = 10  # ListCasesForContact maxResults: 1-10
 
 
@@ -124,7 +132,7 @@ def update_related_item(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     if item.type not in UPDATABLE:
         raise validation_error(
             f"Related items of type {item.type} cannot be updated; UpdateRelatedItem supports "
-            f"{' and '.join(UPDATABLE)} items."
+            f"{', '.join(UPDATABLE)} items."
         )
     member = content.require_matching_type(item.type, params["content"])
     body: dict[str, Any] = params["content"][member]
@@ -132,6 +140,8 @@ def update_related_item(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
         new_content: dict[str, Any] = {
             "comment": {"body": body["body"], "contentType": body["contentType"]}
         }
+    elif member == "sla":
+        new_content = _sla_update(item, body["slaUpdateConfiguration"])
     else:
         fields = content.custom_fields(domain, body["fields"], ctx.settings)
         new_content = {"custom": {"fields": fields}}
@@ -157,6 +167,15 @@ def update_related_item(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     if item.performed_by:
         result["createdBy"] = dict(item.performed_by)
     return result
+
+
+def _sla_update(item: RelatedItem, update: dict[str, Any]) -> dict[str, Any]:
+    """The SLA's content with a new target duration, counted from when the SLA was created
+    (its association); the status follows when read (``content.sla_state``)."""
+    updated = copy.deepcopy(item.content)
+    config = updated["sla"]["slaConfiguration"]
+    config["targetTime"] = item.association_time + timedelta(minutes=update["targetSlaMinutes"])
+    return updated
 
 
 @operation("DeleteRelatedItem")
