@@ -108,6 +108,50 @@ def check_value(
     return {member: item}
 
 
+_MEMBER_TYPES: dict[str, tuple[type, ...]] = {
+    "stringValue": (str,),
+    "userArnValue": (str,),
+    "doubleValue": (float, int),
+    "booleanValue": (bool,),
+}
+
+
+def union_problem(value: Any) -> str | None:
+    """Why ``value`` is not a FieldValueUnion as the API answers it (exactly one member,
+    of its JSON type; ``emptyValue`` is ``{}``), or None."""
+    if type(value) is not dict or len(value) != 1:
+        return f"a field value must be an object with exactly one of {', '.join(MEMBERS)}"
+    ((member, item),) = value.items()
+    if member == "emptyValue":
+        return None if item == {} else "emptyValue must be {}"
+    kinds = _MEMBER_TYPES.get(member)
+    if kinds is None:
+        return f"{member!r} is not one of {', '.join(MEMBERS)}"
+    if type(item) not in kinds or (member == "doubleValue" and item != item):
+        return f"{member} holds {type(item).__name__} {item!r}"[:200]
+    return None
+
+
+def stored_value_problem(field: Field, value: Any) -> str | None:
+    """Why ``value`` cannot be the stored value of ``field`` (a restored document must
+    hold only values the API could have stored), or None. Lenient where history allows:
+    a deactivated option, a text longer than today's limit."""
+    problem = union_problem(value)
+    if problem is not None:
+        return problem
+    ((member, item),) = value.items()
+    if member == "emptyValue":
+        return None
+    allowed = _FIELD_MEMBERS.get(field.field_id) or _TYPE_MEMBERS.get(field.type, frozenset())
+    if member not in allowed:
+        return f"field {field.field_id} is of type {field.type} and takes " + (
+            f"{' or '.join(sorted(allowed))}, not {member}"
+        )
+    if field.type == "DateTime" and member == "stringValue" and parse_instant(item) is None:
+        return f"field {field.field_id} is a DateTime field; {item!r} is not a date-time"[:200]
+    return None
+
+
 def _check_string(
     field: Field, text: str, previous: Mapping[str, Any] | None, settings: Settings
 ) -> None:
