@@ -191,10 +191,10 @@ def test_a_client_created_before_the_mock_started_is_mocked() -> None:
 def test_patch_is_removed_when_the_last_mock_stops() -> None:
     from aiobotocore.endpoint import AioEndpoint
 
-    original = AioEndpoint.__dict__["_do_get_response"]
+    original = AioEndpoint.__dict__["_send_request"]
     with mock_cases():
-        assert AioEndpoint.__dict__["_do_get_response"] is not original
-    assert AioEndpoint.__dict__["_do_get_response"] is original
+        assert AioEndpoint.__dict__["_send_request"] is not original
+    assert AioEndpoint.__dict__["_send_request"] is original
 
 
 def test_aiobotocore_imported_after_start_is_mocked_and_not_imported_by_casemock() -> None:

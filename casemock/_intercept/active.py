@@ -7,10 +7,11 @@ lock. The innermost active mock answers.
 
 from __future__ import annotations
 
+import contextvars
 import threading
 from typing import TYPE_CHECKING, Protocol
 
-from casemock._errors import MockNotStartedError
+from casemock._errors import CasesMockError, MockNotStartedError
 
 if TYPE_CHECKING:
     from casemock._dispatch import Target
@@ -26,6 +27,11 @@ class PatchSet(Protocol):
 
 lock = threading.RLock()
 _active: list[Target] = []
+# The mock that answers the connectcases call running in this context (thread or task):
+# decided once, when the call starts (see ``botocore.ClassPatches``).
+claimed: contextvars.ContextVar[Target | None] = contextvars.ContextVar(
+    "casemock_claimed", default=None
+)
 _patch_sets: list[PatchSet] = []
 _installed = False
 
@@ -36,6 +42,23 @@ def current() -> Target | None:
         return _active[-1]
     except IndexError:
         return None
+
+
+def is_active(mock: Target) -> bool:
+    return any(entry is mock for entry in _active)
+
+
+def answering(mock: Target) -> Target:
+    """``mock``, which claimed the call in flight, if it is still active; otherwise a
+    CasesMockError: the call must not go on to the real endpoint."""
+    if not is_active(mock):
+        raise CasesMockError(
+            "The casemock mock that this connectcases call started under was stopped while "
+            "the call was in flight, so casemock refuses to answer it and does not let it "
+            "reach the real AWS endpoint. Stop the mock only after the calls made under it "
+            "have returned (join the threads or tasks that make them first)."
+        )
+    return mock
 
 
 def register(patch_set: PatchSet) -> None:
