@@ -8,8 +8,8 @@ The file is written once with ``save()``; then, in one process, medians of
 ``--repeats`` runs of:
 
 * ``load()`` of the good file (read, JSON parse, codec, checks, index build, swap);
-* ``load()`` of the same file damaged in its last case (an audit timestamp without an
-  offset): the place a refusal has to search longest for. Refused with
+* ``load()`` of the same file damaged in its last case (an audit timestamp that does
+  not parse): the place a refusal has to search longest for. Refused with
   ``SnapshotFormatError`` naming the place, state unchanged;
 * ``save()`` of the state (atomic: temporary file, fsync, rename).
 """
@@ -50,7 +50,7 @@ def damage_last_case(path: Path, target: Path) -> str:
     (domains,) = [region["domains"] for region in doc["regions"].values()]
     domain = next(iter(domains.values()))
     case_id = list(domain["cases"])[-1]
-    domain["cases"][case_id]["audit"][0]["performed_time"] = "2024-05-01T12:00:00"
+    domain["cases"][case_id]["audit"][0]["performed_time"] = "yesterday"
     target.write_text(json.dumps(doc, separators=(",", ":")))
     return f"cases.{case_id}.audit.0.performed_time"
 

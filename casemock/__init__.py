@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from casemock._errors import (
     CasesMockError,
+    CasesMockWarning,
     MockNotStartedError,
     OutputShapeError,
     ServiceError,
@@ -59,6 +60,7 @@ __all__ = [
     "CasesClient",
     "CasesMock",
     "CasesMockError",
+    "CasesMockWarning",
     "MockNotStartedError",
     "OutputShapeError",
     "ServiceError",

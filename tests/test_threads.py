@@ -117,6 +117,9 @@ def test_ref_counted_start_stop_of_one_mock_from_many_threads() -> None:
     assert Endpoint.__dict__["_send_request"] is ORIGINAL_SEND_REQUEST
 
 
+# Separate mocks on separate threads is the mistake CasesMockWarning points out; here it
+# is a stress test of the activation stack.
+@pytest.mark.filterwarnings("ignore::casemock.CasesMockWarning")
 def test_concurrent_start_stop_of_separate_mocks_leaves_botocore_clean() -> None:
     def cycle(index: int) -> None:
         for _ in range(25):

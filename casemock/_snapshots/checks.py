@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from botocore.model import Shape
@@ -45,7 +45,12 @@ from casemock.backend._records import (
     RelatedItem,
     Template,
 )
-from casemock.backend.cases.values import stored_value_problem, union_problem
+from casemock.backend.cases.values import (
+    MEMBER_TYPES,
+    allowed_members,
+    stored_value_problem,
+    union_problem,
+)
 from casemock.backend.config.system_fields import SYSTEM_FIELDS
 from casemock.backend.related_items.content import TYPE_MEMBERS
 
@@ -87,9 +92,67 @@ def member(value: Any, structure: str, name: str, attribute: str) -> None:
     if value is None:
         return
     try:
-        conforms(_shape(structure, name), value, name)
+        _member_check(structure, name)(value)
     except LoadError as error:
         raise error.at(attribute) from None
+
+
+@functools.cache
+def _member_check(structure: str, name: str) -> Callable[[Any], None]:
+    """A check of values of ``structure.name``: a direct one for strings (most members,
+    and the ones every case has), else ``conforms`` with a memo of the values that
+    passed (audit ``performedBy``, tags and the like repeat across cases)."""
+    shape = _shape(structure, name)
+    if shape is not None and shape.type_name == "string":
+        return _string_check(shape, name)
+    passed: set[Any] = set()
+
+    def check(value: Any) -> None:
+        key = _frozen(value)
+        if key is not None and key in passed:
+            return
+        conforms(shape, value, name)
+        if key is not None and len(passed) < 10_000:
+            passed.add(key)
+
+    return check
+
+
+def _string_check(shape: Shape, name: str) -> Callable[[Any], None]:
+    meta = shape.metadata
+    low, high = meta.get("min", 0), meta.get("max")
+    enum = frozenset(getattr(shape, "enum", None) or ())
+    pattern = re.compile(meta["pattern"]) if "pattern" in meta and not enum else None
+
+    def check(value: Any) -> None:
+        if (
+            type(value) is not str
+            or len(value) < low
+            or (high is not None and len(value) > high)
+            or (enum and value not in enum)
+            or (pattern is not None and pattern.fullmatch(value) is None)
+        ):
+            conforms(shape, value, name)  # says what is wrong
+
+    return check
+
+
+def _frozen(value: Any) -> Any:
+    """A hashable copy of small JSON data (None when it is not worth it)."""
+    kind = type(value)
+    if kind is dict:
+        if len(value) > 8:
+            return None
+        items = []
+        for key, item in value.items():
+            frozen = _frozen(item)
+            if frozen is None:
+                return None
+            items.append((key, frozen))
+        return (dict, tuple(items))
+    if kind is list:
+        return None
+    return (kind, value)
 
 
 def _keyed(key: str, record_id: str, what: str) -> None:
@@ -346,14 +409,26 @@ class Checker:
     # -- cases ----------------------------------------------------------------------------
 
     def cases(self, domain: Domain) -> None:
-        fields = domain.fields
+        # field id -> (members its values may use, whether they must parse as date-times):
+        # the common, valid value passes with a few lookups, the others go to
+        # values.stored_value_problem, which says what is wrong.
+        fields = {
+            field_id: (allowed_members(field), field.type == "DateTime")
+            for field_id, field in domain.fields.items()
+        }
         for key, case in domain.cases.items():
             try:
                 self.case(key, case, domain, fields)
             except LoadError as error:
                 raise error.at(key) from None
 
-    def case(self, key: str, case: Case, domain: Domain, fields: Mapping[str, Field]) -> None:
+    def case(
+        self,
+        key: str,
+        case: Case,
+        domain: Domain,
+        fields: Mapping[str, tuple[frozenset[str], bool]],
+    ) -> None:
         _keyed(key, case.case_id, "case")
         self.seq(case.seq)
         member(case.case_id, "GetCaseRequest", "caseId", "case_id")
@@ -362,7 +437,21 @@ class Checker:
             raise LoadError(f"template {case.template_id!r} does not exist").at("template_id")
         _arn(case.arn, f"{domain.arn}/case/{key}")
         for field_id, value in case.values.items():
-            field = fields.get(field_id)
+            rule = fields.get(field_id)
+            if rule is not None and type(value) is dict and len(value) == 1:
+                for union_member, item in value.items():
+                    if (
+                        union_member in rule[0]
+                        and type(item) in MEMBER_TYPES[union_member]
+                        and item == item  # not NaN
+                        and not rule[1]
+                    ):
+                        break
+                else:
+                    rule = None  # the slow path
+                if rule is not None:
+                    continue
+            field = domain.fields.get(field_id)
             problem = (
                 f"field {field_id!r} does not exist in the domain"
                 if field is None
@@ -447,9 +536,10 @@ class Checker:
         member(event.related_item_type, structure, "relatedItemType", "related_item_type")
         member(event.performed_by, structure, "performedBy", "performed_by")
         member(event.merge_metadata, structure, "mergeMetadata", "merge_metadata")
+        check_id = _member_check("AuditEventField", "eventFieldId")
         for index, entry in enumerate(event.fields):
             try:
-                _audit_field(entry)
+                _audit_field(entry, check_id)
             except LoadError as error:
                 raise error.at(index).at("fields") from None
 
@@ -475,18 +565,31 @@ def _layout_field_ids(content: Mapping[str, Any]) -> Iterable[str]:
                 yield item["id"]
 
 
-def _audit_field(entry: Any) -> None:
+_AUDIT_FIELD_MEMBERS = frozenset({"eventFieldId", "oldValue", "newValue"})
+
+
+def _audit_field(entry: Any, check_id: Callable[[Any], None]) -> None:
     if type(entry) is not dict or "eventFieldId" not in entry or "newValue" not in entry:
         raise LoadError("an audit field is {eventFieldId, oldValue?, newValue}")
-    unknown = set(entry) - {"eventFieldId", "oldValue", "newValue"}
-    if unknown:
-        raise LoadError(f"unknown members {sorted(unknown)}")
-    conforms(_shape("AuditEventField", "eventFieldId"), entry["eventFieldId"], "eventFieldId")
+    if not _AUDIT_FIELD_MEMBERS.issuperset(entry):
+        raise LoadError(f"unknown members {sorted(set(entry) - _AUDIT_FIELD_MEMBERS)}")
+    check_id(entry["eventFieldId"])
     for name in ("oldValue", "newValue"):
-        if name in entry:
-            problem = union_problem(entry[name])
-            if problem is not None:
-                raise LoadError(problem).at(name)
+        value = entry.get(name)
+        if value is None and name == "oldValue":
+            continue
+        if type(value) is dict and len(value) == 1:
+            for union_member, item in value.items():
+                kinds = MEMBER_TYPES.get(union_member)
+                if kinds is not None and type(item) in kinds and item == item:
+                    break
+            else:
+                kinds = None
+            if kinds is not None:
+                continue
+        problem = union_problem(value)
+        if problem is not None:
+            raise LoadError(problem).at(name)
 
 
 def _sla_as_answered(body: Any) -> Any:

@@ -238,7 +238,8 @@ def read(source: StateSource, *, keep: bool = False) -> Mapping[str, Any]:
         import orjson
 
         try:
-            doc = orjson.loads(data)
+            with paused_gc():
+                doc = orjson.loads(data)
         except orjson.JSONDecodeError as error:
             raise _unreadable(path, f"it is not UTF-8 JSON ({error})") from None
     except RecursionError:

@@ -108,7 +108,7 @@ def check_value(
     return {member: item}
 
 
-_MEMBER_TYPES: dict[str, tuple[type, ...]] = {
+MEMBER_TYPES: dict[str, tuple[type, ...]] = {
     "stringValue": (str,),
     "userArnValue": (str,),
     "doubleValue": (float, int),
@@ -124,12 +124,17 @@ def union_problem(value: Any) -> str | None:
     ((member, item),) = value.items()
     if member == "emptyValue":
         return None if item == {} else "emptyValue must be {}"
-    kinds = _MEMBER_TYPES.get(member)
+    kinds = MEMBER_TYPES.get(member)
     if kinds is None:
         return f"{member!r} is not one of {', '.join(MEMBERS)}"
     if type(item) not in kinds or (member == "doubleValue" and item != item):
         return f"{member} holds {type(item).__name__} {item!r}"[:200]
     return None
+
+
+def allowed_members(field: Field) -> frozenset[str]:
+    """The union members a value of ``field`` may use (besides ``emptyValue``)."""
+    return _FIELD_MEMBERS.get(field.field_id) or _TYPE_MEMBERS.get(field.type, frozenset())
 
 
 def stored_value_problem(field: Field, value: Any) -> str | None:
@@ -142,7 +147,7 @@ def stored_value_problem(field: Field, value: Any) -> str | None:
     ((member, item),) = value.items()
     if member == "emptyValue":
         return None
-    allowed = _FIELD_MEMBERS.get(field.field_id) or _TYPE_MEMBERS.get(field.type, frozenset())
+    allowed = allowed_members(field)
     if member not in allowed:
         return f"field {field.field_id} is of type {field.type} and takes " + (
             f"{' or '.join(sorted(allowed))}, not {member}"
