@@ -212,6 +212,7 @@ def test_calls_racing_start_stop_cycles_never_reach_the_network(network: Network
         clients.extend(mock.client(config=no_retries()) for _ in range(4))
     stop = threading.Event()
     outcomes: list[dict[str, int]] = []
+    answered = [0] * len(clients)
 
     def hammer(index: int) -> None:
         counts: dict[str, int] = {}
@@ -224,15 +225,21 @@ def test_calls_racing_start_stop_cycles_never_reach_the_network(network: Network
             except EndpointConnectionError:
                 kind = "no mock active"
             counts[kind] = counts.get(kind, 0) + 1
+            answered[index] = counts.get("answered", 0)
         outcomes.append(counts)
 
     threads = [threading.Thread(target=hammer, args=(i,)) for i in range(len(clients))]
     for thread in threads:
         thread.start()
     try:
-        for cycle in range(120):
+        # 120 cycles at least, and on until every thread had calls answered (a slow
+        # machine's first calls can outlast 120 cycles)
+        deadline = time.monotonic() + 30
+        cycle = 0
+        while cycle < 120 or (min(answered) < 20 and time.monotonic() < deadline):
             with mock_cases():
                 time.sleep(0.002 if cycle % 2 else 0)
+            cycle += 1
     finally:
         stop.set()
         for thread in threads:
