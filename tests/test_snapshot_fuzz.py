@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from casemock import CasesMock, Settings, SnapshotFormatError, mock_cases
+from casemock import CasesMock, Settings, SnapshotFormatError, _model, mock_cases
 
 # The mutations make untyped data of everything; the client is untyped here too.
 ConnectCasesClient = Any
@@ -176,19 +176,23 @@ def populate(client: ConnectCasesClient) -> None:
             content=content,
             performedBy={"userArn": USER},
         )
-    client.batch_update_case(
-        domainId=domain_id,
-        clientToken="batch-1",
-        cases=[{"caseIdentifier": {"caseId": second}}],
-        fields=[{"fieldIdentifier": {"id": "summary"}, "value": text("batch")}],
-    )
-    client.batch_create_related_item(
-        domainId=domain_id,
-        clientToken="batch-2",
-        content={"comment": {"body": "x", "contentType": "Text/Plain"}},
-        cases=[{"caseIdentifier": {"caseId": second}}],
-    )
-    client.start_merge_cases(domainId=domain_id, caseId=second, secondaryCaseIds=[third])
+    # Newer operations, when the installed botocore has them.
+    if _model.has_operation("BatchUpdateCase"):
+        client.batch_update_case(
+            domainId=domain_id,
+            clientToken="batch-1",
+            cases=[{"caseIdentifier": {"caseId": second}}],
+            fields=[{"fieldIdentifier": {"id": "summary"}, "value": text("batch")}],
+        )
+    if _model.has_operation("BatchCreateRelatedItem"):
+        client.batch_create_related_item(
+            domainId=domain_id,
+            clientToken="batch-2",
+            content={"comment": {"body": "x", "contentType": "Text/Plain"}},
+            cases=[{"caseIdentifier": {"caseId": second}}],
+        )
+    if _model.has_operation("StartMergeCases"):
+        client.start_merge_cases(domainId=domain_id, caseId=second, secondaryCaseIds=[third])
 
 
 @pytest.fixture(scope="module")
