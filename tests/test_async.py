@@ -196,6 +196,17 @@ def test_no_credentials_means_placeholders_without_a_metadata_probe(
     assert mock.calls[-1].access_key_id == "AKIACASEMOCKEXAMPLE"
 
 
+def test_the_session_credentials_sign_the_calls(mock: CasesMock) -> None:
+    async def scenario() -> None:
+        session = aiobotocore_session.get_session()
+        session.set_credentials("AKIAAIOSESSION", "secret")
+        async with session.create_client("connectcases", region_name=REGION) as client:
+            await client.list_domains()
+
+    run(scenario)
+    assert mock.calls[-1].access_key_id == "AKIAAIOSESSION"
+
+
 def test_a_call_in_flight_when_the_mock_stops_fails_clearly() -> None:
     from casemock import CasesMockError
 

@@ -317,9 +317,22 @@ def read_everything(mock: CasesMock, doc: dict[str, Any]) -> None:
             read_domain(client, domain_id)
         view = mock.backend(region)
         for domain in view.domains.values():
+            for record in (
+                *domain.fields.values(),
+                *domain.layouts.values(),
+                *domain.templates.values(),
+                *domain.case_rules.values(),
+            ):
+                repr(record)
             for case in domain.cases.values():
                 repr(case)
+                for field_id in domain.fields:
+                    case.value(field_id)
+                if case.reference_number is not None:
+                    domain.case_by_reference(case.reference_number)
             repr(domain)
+            domain._repr_html_()
+        repr(view)
     mock._repr_html_()
 
 

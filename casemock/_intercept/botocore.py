@@ -155,15 +155,19 @@ LOCAL_METHODS = frozenset(
 )
 
 
+def has_local_credentials(session: Any) -> bool:
+    """Whether ``session`` holds credentials of its own that came from no network:
+    set on it (``Session(aws_access_key_id=...)``, ``set_credentials``) or resolved
+    earlier from the environment or files. The client then uses those."""
+    known = getattr(session, "_credentials", None)
+    return known is not None and getattr(known, "method", None) in LOCAL_METHODS | {None}
+
+
 def local_credentials(session: Any) -> Credentials | None:
     """The credentials botocore would find for ``session`` without the network or a
-    subprocess: the session's own (``Session(aws_access_key_id=...)``), the environment,
-    the shared credentials file, the config file and the legacy boto files, in botocore's
-    order. Never the container or instance metadata endpoints, STS (assume-role, web
-    identity), SSO or ``credential_process``."""
-    known = getattr(session, "_credentials", None)
-    if known is not None and getattr(known, "method", None) in LOCAL_METHODS | {None}:
-        return known  # type: ignore[no-any-return]
+    subprocess: the environment, the shared credentials file, the config file and the
+    legacy boto files, in botocore's order. Never the container or instance metadata
+    endpoints, STS (assume-role, web identity), SSO or ``credential_process``."""
     from botocore import credentials
 
     profile = session.get_config_variable("profile") or "default"
@@ -189,9 +193,9 @@ def local_credentials(session: Any) -> Credentials | None:
 
 def create_client(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
     """Session.create_client, for connectcases while a mock is active: without any region,
-    the mock's; without credentials in the arguments, local ones (``local_credentials``)
-    or else placeholder ones, so botocore never walks the rest of its credential chain
-    (which probes the instance metadata service)."""
+    the mock's; without credentials in the arguments or the session, local ones
+    (``local_credentials``) or else placeholder ones, so botocore never walks the rest of
+    its credential chain (which probes the instance metadata service)."""
     service = args[0] if args else kwargs.get("service_name")
     mock = active.current()
     if service != SERVICE_NAME or mock is None:
@@ -203,7 +207,8 @@ def create_client(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
     config = bound.get("config")
     unsigned = config is not None and config.signature_version is UNSIGNED
     given = bound.get("aws_access_key_id") is not None or bound.get("aws_secret_access_key")
-    if not given and not unsigned:
+    if not given and not unsigned and not has_local_credentials(instance):
+        # botocore's (synchronous) Credentials, also for an aiobotocore session
         found = local_credentials(instance) or PLACEHOLDER_CREDENTIALS
         frozen = found.get_frozen_credentials()
         bound["aws_access_key_id"] = frozen.access_key
