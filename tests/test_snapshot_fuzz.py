@@ -405,3 +405,84 @@ def test_damaged_documents_are_refused_or_read_back(
                 failures.append(f"run {run} {changes}: a read raised {error!r}"[:600])
             m.restore(before)
     assert not failures, "\n".join(failures)
+
+
+# -- the damage the issue found, one kind at a time -----------------------------------------
+
+
+def support(doc: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    domains = doc["regions"]["us-east-1"]["domains"]
+    (domain_id,) = [key for key, domain in domains.items() if domain["name"] == "support"]
+    return domain_id, domains[domain_id]
+
+
+def first_case(doc: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    _, domain = support(doc)
+    case_id = next(iter(domain["cases"]))
+    return case_id, domain["cases"][case_id]
+
+
+def two_members(doc: dict[str, Any]) -> str:
+    case_id, case = first_case(doc)
+    case["values"]["title"] = {"stringValue": "a", "doubleValue": 1.0}
+    return f"cases.{case_id}.values.title"
+
+
+def no_offset(doc: dict[str, Any]) -> str:
+    case_id, case = first_case(doc)
+    case["audit"][0]["performed_time"] = "2024-05-01T12:00:00"
+    return f"cases.{case_id}.audit.0.performed_time"
+
+
+def string_for_a_list(doc: dict[str, Any]) -> str:
+    _, domain = support(doc)
+    template_id = next(iter(domain["templates"]))
+    domain["templates"][template_id]["required_fields"] = "title"
+    return f"templates.{template_id}.required_fields"
+
+
+def banana_field(doc: dict[str, Any]) -> str:
+    _, domain = support(doc)
+    field_id = next(key for key, field in domain["fields"].items() if field["name"] == "Amount")
+    domain["fields"][field_id]["type"] = "Banana"
+    return f"fields.{field_id}.type"
+
+
+def value_of_no_field(doc: dict[str, Any]) -> str:
+    case_id, case = first_case(doc)
+    case["values"]["no-such-field"] = {"stringValue": "x"}
+    return f"cases.{case_id}.values.no-such-field"
+
+
+def one_domain_too_many(doc: dict[str, Any]) -> str:
+    domain_id, domain = support(doc)
+    other = "0" * 8 + domain_id[8:]
+    copied = json.loads(json.dumps(domain).replace(domain_id, other))
+    copied["name"] = "support-2"
+    doc["regions"]["us-east-1"]["domains"][other] = copied
+    return "regions.us-east-1: 3 domains in the region, the quota is 2"
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        two_members,
+        no_offset,
+        string_for_a_list,
+        banana_field,
+        value_of_no_field,
+        one_domain_too_many,
+    ],
+)
+def test_each_kind_of_damage_is_refused_naming_its_place(
+    base_document: dict[str, Any], damage: Callable[[dict[str, Any]], str]
+) -> None:
+    doc = copy.deepcopy(base_document)
+    where = damage(doc)
+    with mock_cases(settings=SETTINGS) as m:
+        m.client().create_domain(name="current")
+        before = m.snapshot()
+        with pytest.raises(SnapshotFormatError) as excinfo:
+            m.restore(doc)
+        assert where in str(excinfo.value)
+        assert m.snapshot() == before
