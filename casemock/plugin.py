@@ -116,7 +116,7 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, object, object]:
     """A mock the test body started and did not stop would answer the next tests' calls:
     stop it, and fail the test that leaked it (unless it already failed: a failure between
     ``start()`` and ``stop()`` is the usual way to leak one, and stopping it is enough)."""
-    before = {id(mock) for mock in active_mocks()}
+    before = active_mocks()
     try:
         result = yield
     except BaseException:
@@ -134,11 +134,11 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, object, object]:
     return result
 
 
-def _stop_leaked(before: set[int]) -> list[str]:
+def _stop_leaked(before: tuple[object, ...]) -> list[str]:
     """Stop the mocks that are active now and were not before; describe them."""
     leaked: list[str] = []
     for mock in reversed(active_mocks()):
-        if id(mock) in before or not isinstance(mock, CasesMock):
+        if any(mock is earlier for earlier in before) or not isinstance(mock, CasesMock):
             continue
         leaked.append(repr(mock))
         while mock.active:
