@@ -151,8 +151,12 @@ class CaseChecks(Walk):
             config = body["slaConfiguration"]
             fields = [config["fieldId"]] if "fieldId" in config else []
             known(fields, domain.fields, "field", "content")
+            if config.get("type") == "CaseField" and not fields:
+                raise LoadError("an SLA of type CaseField names its fieldId").at("content")
             for value in config.get("targetFieldValues") or ():
-                problem = stored_value_problem(domain.fields[config["fieldId"]], value)
+                if not fields:
+                    raise LoadError("an SLA with targetFieldValues names its fieldId").at("content")
+                problem = stored_value_problem(domain.fields[fields[0]], value)
                 if problem is not None:
                     raise LoadError(problem).at("content")
         elif expected == "custom":

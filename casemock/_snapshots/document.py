@@ -204,6 +204,11 @@ def build(store: Store, doc: Mapping[str, Any]) -> tuple[Regions, int, RandomSta
             "The casemock state document is nested too deeply to be a state document. "
             "The mock's state was not changed."
         ) from None
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError) as error:
+        # A damage the checks above do not describe yet: still refused, never loaded.
+        raise SnapshotFormatError(
+            f"The casemock state document is damaged ({error!r}); the mock's state was not changed."
+        ) from None
     return regions, seq, random_state
 
 
