@@ -52,7 +52,7 @@ TARGET_RATIO = 1.25
 TARGET_ENTER_LEAVE_MS = 0.5
 TARGET_IMPORT_MS = 50.0
 TARGET_FIRST_CALL_MS = 30.0
-_ORIGINAL_DO_GET_RESPONSE = Endpoint.__dict__["_do_get_response"]
+_ORIGINAL_SEND_REQUEST = Endpoint.__dict__["_send_request"]
 
 
 def make_client() -> ConnectCasesClient:
@@ -181,7 +181,7 @@ def measure_calls(scenario: Scenario, rounds: int, calls: int) -> CallResult:
         order = (floor_round, casemock_round) if index % 2 else (casemock_round, floor_round)
         for run in order:
             run()
-    if Endpoint.__dict__["_do_get_response"] is not _ORIGINAL_DO_GET_RESPONSE:
+    if Endpoint.__dict__["_send_request"] is not _ORIGINAL_SEND_REQUEST:
         raise AssertionError("botocore is still patched after the last mock left")
     cm, fl = statistics.median(casemock_times), statistics.median(floor_times)
     paired = statistics.median(c / f for c, f in zip(casemock_times, floor_times, strict=True))
@@ -337,7 +337,7 @@ def report(
     )
     lines.append("")
     lines.append(
-        "No mock active: botocore's Endpoint._do_get_response is the original function "
+        "No mock active: botocore's Endpoint._send_request is the original function "
         "again after every mock left (checked), so calls pay nothing."
     )
     return "\n".join(lines), ok

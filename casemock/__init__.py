@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from casemock._errors import (
     CasesMockError,
+    CasesMockWarning,
     MockNotStartedError,
     OutputShapeError,
     ServiceError,
@@ -60,6 +61,7 @@ __all__ = [
     "CasesClient",
     "CasesMock",
     "CasesMockError",
+    "CasesMockWarning",
     "MockNotStartedError",
     "OutputShapeError",
     "ServiceError",

@@ -58,6 +58,10 @@ class SnapshotFormatError(CasesMockError, ValueError):
     """A state document casemock cannot restore."""
 
 
+class CasesMockWarning(UserWarning):
+    """A likely mistake in how casemock is used, e.g. mocks started on two threads."""
+
+
 class ServiceError(Exception):
     """A modeled Connect Cases error, sent to the client as an HTTP error response."""
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
@@ -205,7 +206,19 @@ class CasesMock:
     def __call__(self, target: F) -> F: ...
 
     def __call__(self, target: Any) -> Any:
-        return decorate(self, target)
+        # A mock only the decorator holds (``@mock_cases``, ``@mock_cases(...)``) drops
+        # its state when the decorated call returns; see _temporary().
+        references = sys.getrefcount(self) if _COUNTS_REFERENCES else 0
+        return decorate(self, target, release=_temporary(references))
+
+    def _stop_and_release(self) -> None:
+        """stop(); if that was the last activation, drop the state (the cases, call log
+        and events) at once, under the activation lock so no new start() interleaves."""
+        with self._lock:
+            self.stop()
+            if self._depth == 0:
+                self._store.reset()
+                self.calls = []
 
     def _apply_initial_state(self) -> None:
         from casemock._snapshots import document
@@ -397,6 +410,35 @@ class CasesMock:
         return self.faults.add_latency(
             operation, seconds, times=times, every=every, probability=probability, seed=seed
         )
+
+
+_COUNTS_REFERENCES = hasattr(sys, "getrefcount")
+
+
+class _Probe:
+    """Measures, in a frame like ``CasesMock.__call__``'s, how many references a
+    decorator expression's temporary object has (the interpreter decides, not us)."""
+
+    def __call__(self, target: object) -> int:
+        return sys.getrefcount(self) if _COUNTS_REFERENCES else 0
+
+
+@functools.cache
+def _temporary_references() -> int | None:
+    """References ``__call__`` sees on a mock no one else holds (``mock_cases(...)(f)``,
+    ``@mock_cases(...)``), or None if this interpreter does not tell it apart from a
+    mock held by a name (``m = mock_cases(); m(f)``): then every mock keeps its state."""
+    temporary = _Probe()(None)
+    held = _Probe()
+    named = held(None)
+    return temporary if named == temporary + 1 else None
+
+
+def _temporary(references: int) -> bool:
+    """Whether the mock being used as a decorator is held by nothing but the decorator:
+    no one can read its state after the call, so the decorator releases it."""
+    baseline = _temporary_references()
+    return baseline is not None and references <= baseline
 
 
 @functools.lru_cache(maxsize=1)

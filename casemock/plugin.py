@@ -14,18 +14,22 @@
   realism=...)`` takes the options of ``mock_cases``; markers are merged closest-first
   (test over class over module). The marker alone activates the mock for the test.
 
+A test whose body starts a mock and leaves it active fails, naming the mock, and the mock
+is stopped so that it cannot answer the next test's calls (``pytest_runtest_call``).
+
 Disable with ``-p no:casemock``.
 """
 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from typing import Any
 
 import pytest
 
 from casemock._errors import CasesMockError
+from casemock._intercept.active import active_mocks
 from casemock._mock import CasesClient, CasesMock
 
 MARKER = "casemock"
@@ -135,6 +139,41 @@ def _casemock_marker(request: pytest.FixtureRequest) -> None:
     if any(name in request.fixturenames for name in _SCOPED):
         return
     request.getfixturevalue("cases_mock")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, object, object]:
+    """A mock the test body started and did not stop would answer the next tests' calls:
+    stop it, and fail the test that leaked it (unless it already failed: a failure between
+    ``start()`` and ``stop()`` is the usual way to leak one, and stopping it is enough)."""
+    before = active_mocks()
+    try:
+        result = yield
+    except BaseException:
+        _stop_leaked(before)
+        raise
+    leaked = _stop_leaked(before)
+    if leaked:
+        pytest.fail(
+            f"casemock: this test started {', '.join(leaked)} and did not stop it; casemock "
+            "stopped it, as it would otherwise answer the connectcases calls of the tests "
+            "that follow. Use `with mock_cases():`, @mock_cases or the cases_mock fixture, "
+            "which stop the mock for you, or call stop() in a finally block.",
+            pytrace=False,
+        )
+    return result
+
+
+def _stop_leaked(before: tuple[object, ...]) -> list[str]:
+    """Stop the mocks that are active now and were not before; describe them."""
+    leaked: list[str] = []
+    for mock in reversed(active_mocks()):
+        if any(mock is earlier for earlier in before) or not isinstance(mock, CasesMock):
+            continue
+        leaked.append(repr(mock))
+        while mock.active:
+            mock.stop()
+    return leaked
 
 
 __all__ = ["CasesClient", "CasesMock", "marker_options"]

@@ -168,6 +168,69 @@ def test_clients_without_credentials_or_region_work_while_mocked(
     assert run(scenario).startswith(f"arn:aws:cases:{REGION}:123456789012:domain/")
 
 
+def test_no_credentials_means_placeholders_without_a_metadata_probe(
+    mock: CasesMock, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("AWS_EC2_METADATA_DISABLED", raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
+    probes: list[str] = []
+
+    def metadata_probe(self: Any, *args: Any, **kwargs: Any) -> Any:
+        probes.append(type(self).__name__)
+        raise AssertionError("casemock let a credential provider reach the network")
+
+    from aiobotocore import credentials as aio_credentials
+
+    for name in ("AioInstanceMetadataProvider", "AioContainerProvider"):
+        monkeypatch.setattr(getattr(aio_credentials, name), "load", metadata_probe)
+
+    async def scenario() -> None:
+        async with aiobotocore_session.get_session().create_client("connectcases") as client:
+            await client.list_domains()
+
+    run(scenario)
+    assert probes == []
+    assert mock.calls[-1].access_key_id == "AKIACASEMOCKEXAMPLE"
+
+
+def test_the_session_credentials_sign_the_calls(mock: CasesMock) -> None:
+    async def scenario() -> None:
+        session = aiobotocore_session.get_session()
+        session.set_credentials("AKIAAIOSESSION", "secret")
+        async with session.create_client("connectcases", region_name=REGION) as client:
+            await client.list_domains()
+
+    run(scenario)
+    assert mock.calls[-1].access_key_id == "AKIAAIOSESSION"
+
+
+def test_a_call_in_flight_when_the_mock_stops_fails_clearly() -> None:
+    from casemock import CasesMockError
+
+    mock = mock_cases()
+    mock.start()
+
+    async def scenario() -> BaseException | None:
+        async with aio_client(config=Config(retries={"max_attempts": 1})) as client:
+
+            def stop_now(**kwargs: Any) -> None:  # after casemock claimed the call
+                mock.stop()
+
+            client.meta.events.register("before-sign.connectcases", stop_now)
+            try:
+                await client.list_domains()
+            except BaseException as error:
+                return error
+            return None
+
+    error = run(scenario)
+    assert isinstance(error, CasesMockError), error
+    assert "stopped while the call was in flight" in str(error)
+
+
 def test_calls_are_logged_with_the_caller(mock: CasesMock) -> None:
     async def scenario() -> None:
         async with aio_client() as client:
@@ -191,10 +254,10 @@ def test_a_client_created_before_the_mock_started_is_mocked() -> None:
 def test_patch_is_removed_when_the_last_mock_stops() -> None:
     from aiobotocore.endpoint import AioEndpoint
 
-    original = AioEndpoint.__dict__["_do_get_response"]
+    original = AioEndpoint.__dict__["_send_request"]
     with mock_cases():
-        assert AioEndpoint.__dict__["_do_get_response"] is not original
-    assert AioEndpoint.__dict__["_do_get_response"] is original
+        assert AioEndpoint.__dict__["_send_request"] is not original
+    assert AioEndpoint.__dict__["_send_request"] is original
 
 
 def test_aiobotocore_imported_after_start_is_mocked_and_not_imported_by_casemock() -> None:

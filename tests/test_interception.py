@@ -31,7 +31,7 @@ else:
     ConnectCasesClient = Any
 
 PATCHED = [
-    (Endpoint, "_do_get_response"),
+    (Endpoint, "_send_request"),
     (RequestSigner, "get_auth_instance"),
     (Session, "create_client"),
 ]
@@ -86,7 +86,7 @@ def test_import_patches_nothing_and_writes_no_environment() -> None:
         from botocore.endpoint import Endpoint
         from botocore.session import Session
         from botocore.signers import RequestSigner
-        owners = [(Endpoint, "_do_get_response"), (RequestSigner, "get_auth_instance"),
+        owners = [(Endpoint, "_send_request"), (RequestSigner, "get_auth_instance"),
                   (Session, "create_client")]
         before = [owner.__dict__[name] for owner, name in owners]
         env = dict(os.environ)
@@ -110,9 +110,7 @@ def test_activation_never_writes_os_environ() -> None:
 
 def test_stop_restores_botocore_exactly() -> None:
     with mock_cases():
-        assert (
-            Endpoint.__dict__["_do_get_response"] is not ORIGINALS[(Endpoint, "_do_get_response")]
-        )
+        assert Endpoint.__dict__["_send_request"] is not ORIGINALS[(Endpoint, "_send_request")]
         make_client().list_domains()
     for owner, name in PATCHED:
         assert owner.__dict__[name] is ORIGINALS[(owner, name)]
@@ -358,3 +356,131 @@ def test_unknown_route_is_an_error_not_a_silent_404() -> None:
     assert excinfo.value.response["Error"]["Code"] == "UnknownOperationException"
     assert "/no-such-route" in excinfo.value.response["Error"]["Message"]
     assert _intercept.current() is None
+
+
+# -- credentials: never from the network ---------------------------------------------------
+
+NO_NETWORK = """
+import json, os, socket, threading, time
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+# A fake instance metadata service on loopback, which hands out a role's credentials.
+probes = []
+
+class Metadata(BaseHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+    def _answer(self, body):
+        probes.append(self.path)
+        data = body.encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_PUT(self):
+        self._answer("token")
+
+    def do_GET(self):
+        if self.path.endswith("/security-credentials/"):
+            self._answer("role")
+        else:
+            self._answer(json.dumps({
+                "Code": "Success", "AccessKeyId": "AKIAROLEFROMIMDS",
+                "SecretAccessKey": "s", "Token": "t", "Expiration": "2999-01-01T00:00:00Z",
+            }))
+
+server = HTTPServer(("127.0.0.1", 0), Metadata)
+threading.Thread(target=server.serve_forever, daemon=True).start()
+os.environ["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = f"http://127.0.0.1:{server.server_port}/"
+
+# Any connection to anything but loopback fails the run.
+real_connect = socket.socket.connect
+
+def guarded_connect(self, address):
+    host = address[0] if isinstance(address, tuple) else address
+    if host not in ("127.0.0.1", "::1", "localhost"):
+        raise AssertionError(f"network connection to {address}")
+    return real_connect(self, address)
+
+socket.socket.connect = guarded_connect
+
+import boto3
+import casemock
+
+# Without casemock, botocore finds the role: the fake service works.
+if os.environ.get("CHECK_ROLE") == "1":
+    assert boto3.session.Session().get_credentials().access_key == "AKIAROLEFROMIMDS"
+    probes.clear()
+
+with casemock.mock_cases() as m:
+    started = time.perf_counter()
+    client = boto3.client("connectcases", region_name="us-east-1")
+    client.create_domain(name="d")
+    elapsed = time.perf_counter() - started
+    print(m.calls[-1].access_key_id, len(probes), round(elapsed, 1))
+"""
+
+
+def credential_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    """An environment with no AWS credentials: empty config files, no key variables and
+    AWS_EC2_METADATA_DISABLED unset."""
+    for name in ("config", "credentials"):
+        if not (tmp_path / name).exists():
+            (tmp_path / name).write_text("")
+    return {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(tmp_path),
+        "AWS_CONFIG_FILE": str(tmp_path / "config"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "credentials"),
+        **{k: v for k, v in os.environ.items() if k == "PYTHONPATH"},
+        **extra,
+    }
+
+
+def test_no_credentials_means_placeholders_without_any_network_probe(tmp_path: Path) -> None:
+    env = credential_env(tmp_path, CHECK_ROLE="1")
+    key, probes, seconds = run_python(NO_NETWORK, env=env).split()
+    assert key == "AKIACASEMOCKEXAMPLE"  # not the role's key
+    assert probes == "0"  # the metadata service was never asked
+    assert float(seconds) < 1.0
+
+
+def test_configured_keys_are_still_used(tmp_path: Path) -> None:
+    env = credential_env(tmp_path)
+    (tmp_path / "credentials").write_text(
+        "[default]\naws_access_key_id = AKIAFROMFILE\naws_secret_access_key = s\n"
+    )
+    key, probes, _ = run_python(NO_NETWORK, env=env).split()
+    assert (key, probes) == ("AKIAFROMFILE", "0")
+    env = credential_env(tmp_path, AWS_ACCESS_KEY_ID="AKIAFROMENV", AWS_SECRET_ACCESS_KEY="s")
+    key, probes, _ = run_python(NO_NETWORK, env=env).split()
+    assert (key, probes) == ("AKIAFROMENV", "0")
+    (tmp_path / "credentials").write_text(
+        "[other]\naws_access_key_id = AKIAOTHERPROFILE\naws_secret_access_key = s\n"
+    )
+    (tmp_path / "config").write_text("[profile other]\nregion = us-east-1\n")
+    env = credential_env(tmp_path, AWS_PROFILE="other")
+    key, probes, _ = run_python(NO_NETWORK, env=env).split()
+    assert (key, probes) == ("AKIAOTHERPROFILE", "0")
+
+
+def test_credential_process_is_not_run(tmp_path: Path) -> None:
+    marker = tmp_path / "ran"
+    env = credential_env(tmp_path)
+    (tmp_path / "config").write_text(
+        f"[default]\ncredential_process = {sys.executable} -c \"open('{marker}', 'w')\"\n"
+    )
+    key, probes, _ = run_python(NO_NETWORK, env=env).split()
+    assert (key, probes) == ("AKIACASEMOCKEXAMPLE", "0")
+    assert not marker.exists()
+
+
+def test_explicit_client_keys_name_the_caller() -> None:
+    with mock_cases() as m:
+        make_client().create_domain(name="d")
+        assert m.calls[-1].access_key_id == "AKIDEXAMPLE"
+        session = boto3.session.Session(aws_access_key_id="AKIASESSION", aws_secret_access_key="s")
+        session.client("connectcases", region_name="us-east-1").list_domains()
+        assert m.calls[-1].access_key_id == "AKIASESSION"

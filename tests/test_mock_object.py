@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 else:
     ConnectCasesClient = Any
 
-ORIGINAL_DO_GET_RESPONSE = Endpoint.__dict__["_do_get_response"]
+ORIGINAL_SEND_REQUEST = Endpoint.__dict__["_send_request"]
 
 
 def make_client(region: str = "us-east-1") -> ConnectCasesClient:
@@ -54,7 +54,7 @@ def domain_names(client: ConnectCasesClient) -> list[str]:
 def assert_inactive() -> None:
     assert _intercept.current() is None
     assert not _intercept.is_patched()
-    assert Endpoint.__dict__["_do_get_response"] is ORIGINAL_DO_GET_RESPONSE
+    assert Endpoint.__dict__["_send_request"] is ORIGINAL_SEND_REQUEST
 
 
 # -- decorator ---------------------------------------------------------------------------

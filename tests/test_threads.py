@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import pytest
+from botocore.config import Config
 from botocore.endpoint import Endpoint
-from botocore.exceptions import ClientError
+from botocore.exceptions import ClientError, EndpointConnectionError
+from botocore.httpsession import URLLib3Session
 
-from casemock import CasesMock, Settings, _intercept, mock_cases
+from casemock import CasesMock, CasesMockError, Settings, _intercept, mock_cases
 
 if TYPE_CHECKING:
     from types_boto3_connectcases import ConnectCasesClient
@@ -19,7 +23,7 @@ else:
 
 THREADS = 16
 T = TypeVar("T")
-ORIGINAL_DO_GET_RESPONSE = Endpoint.__dict__["_do_get_response"]
+ORIGINAL_SEND_REQUEST = Endpoint.__dict__["_send_request"]
 
 
 def in_threads(count: int, work: Callable[[int], T]) -> list[T]:
@@ -110,9 +114,12 @@ def test_ref_counted_start_stop_of_one_mock_from_many_threads() -> None:
         assert [d["name"] for d in clients[0].list_domains()["domains"]] == ["held"]
     assert not mock.active
     assert _intercept.current() is None
-    assert Endpoint.__dict__["_do_get_response"] is ORIGINAL_DO_GET_RESPONSE
+    assert Endpoint.__dict__["_send_request"] is ORIGINAL_SEND_REQUEST
 
 
+# Separate mocks on separate threads is the mistake CasesMockWarning points out; here it
+# is a stress test of the activation stack.
+@pytest.mark.filterwarnings("ignore::casemock.CasesMockWarning")
 def test_concurrent_start_stop_of_separate_mocks_leaves_botocore_clean() -> None:
     def cycle(index: int) -> None:
         for _ in range(25):
@@ -123,4 +130,121 @@ def test_concurrent_start_stop_of_separate_mocks_leaves_botocore_clean() -> None
     in_threads(THREADS, cycle)
     assert _intercept.current() is None
     assert not _intercept.is_patched()
-    assert Endpoint.__dict__["_do_get_response"] is ORIGINAL_DO_GET_RESPONSE
+    assert Endpoint.__dict__["_send_request"] is ORIGINAL_SEND_REQUEST
+
+
+# -- stopping while calls are in flight -----------------------------------------------------
+
+
+class NetworkGuard:
+    """Replaces botocore's HTTP session send: records every request that would have left
+    the process, noting whether casemock had claimed its call, and fails it."""
+
+    def __init__(self) -> None:
+        self.claimed_sends: list[str] = []
+        self.unclaimed_sends = 0
+        self.lock = threading.Lock()
+
+    def send(self, request: Any) -> Any:
+        from casemock._intercept import active
+
+        with self.lock:
+            if active.claimed.get() is not None:
+                self.claimed_sends.append(request.url)
+            else:
+                self.unclaimed_sends += 1
+        raise EndpointConnectionError(endpoint_url=request.url)
+
+
+@pytest.fixture
+def network(monkeypatch: pytest.MonkeyPatch) -> NetworkGuard:
+    guard = NetworkGuard()
+    monkeypatch.setattr(URLLib3Session, "send", lambda session, request: guard.send(request))
+    return guard
+
+
+def no_retries() -> Config:
+    return Config(retries={"max_attempts": 1, "mode": "standard"})
+
+
+def test_a_call_in_flight_when_the_mock_stops_fails_clearly(network: NetworkGuard) -> None:
+    mock = mock_cases()
+    mock.start()
+    client = mock.client(config=no_retries())
+    in_flight, release = threading.Event(), threading.Event()
+
+    def hold(**kwargs: Any) -> None:  # runs after casemock claimed the call, before sending
+        in_flight.set()
+        release.wait(10)
+
+    client.meta.events.register("before-sign.connectcases", hold)
+    result: list[BaseException | None] = []
+
+    def call() -> None:
+        try:
+            client.list_domains()
+        except BaseException as error:
+            result.append(error)
+        else:
+            result.append(None)
+
+    thread = threading.Thread(target=call)
+    thread.start()
+    assert in_flight.wait(10)
+    mock.stop()  # the last mock: botocore's classes are restored while the call waits
+    assert not _intercept.is_patched()
+    release.set()
+    thread.join(10)
+    (error,) = result
+    assert isinstance(error, CasesMockError)
+    assert "stopped while the call was in flight" in str(error)
+    assert network.claimed_sends == [] and network.unclaimed_sends == 0
+    # The client's next call is not casemock's any more: it goes to the network as usual.
+    client.meta.events.unregister("before-sign.connectcases", hold)
+    with pytest.raises(EndpointConnectionError):
+        client.list_domains()
+    assert network.unclaimed_sends >= 1 and network.claimed_sends == []
+
+
+def test_calls_racing_start_stop_cycles_never_reach_the_network(network: NetworkGuard) -> None:
+    clients: list[ConnectCasesClient] = []
+    with mock_cases() as mock:
+        clients.extend(mock.client(config=no_retries()) for _ in range(4))
+    stop = threading.Event()
+    outcomes: list[dict[str, int]] = []
+    answered = [0] * len(clients)
+
+    def hammer(index: int) -> None:
+        counts: dict[str, int] = {}
+        while not stop.is_set():
+            try:
+                clients[index].list_domains()
+                kind = "answered"
+            except CasesMockError:
+                kind = "stopped in flight"
+            except EndpointConnectionError:
+                kind = "no mock active"
+            counts[kind] = counts.get(kind, 0) + 1
+            answered[index] = counts.get("answered", 0)
+        outcomes.append(counts)
+
+    threads = [threading.Thread(target=hammer, args=(i,)) for i in range(len(clients))]
+    for thread in threads:
+        thread.start()
+    try:
+        # 120 cycles at least, and on until every thread had calls answered (a slow
+        # machine's first calls can outlast 120 cycles)
+        deadline = time.monotonic() + 30
+        cycle = 0
+        while cycle < 120 or (min(answered) < 20 and time.monotonic() < deadline):
+            with mock_cases():
+                time.sleep(0.002 if cycle % 2 else 0)
+            cycle += 1
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(30)
+    assert network.claimed_sends == []
+    assert sum(c.get("answered", 0) for c in outcomes) > 0, outcomes
+    assert not _intercept.is_patched()
+    assert Endpoint.__dict__["_send_request"] is ORIGINAL_SEND_REQUEST

@@ -2,7 +2,7 @@
 like botocore's.
 
 aiobotocore subclasses botocore's endpoint, signer and session with ``async`` versions of
-the methods casemock patches for botocore (``AioEndpoint._do_get_response``,
+the methods casemock patches for botocore (``AioEndpoint._send_request``,
 ``AioRequestSigner.get_auth_instance``, ``AioSession.create_client``), and its event
 emitter awaits handlers. This module mirrors the botocore patch set for those classes,
 with the same ``ClassPatches`` machinery:
@@ -61,9 +61,10 @@ class _AsyncRaw:
 
 
 async def _before_send(request: Any, **kwargs: Any) -> Any:
-    mock = active.current()
-    if mock is None:
+    claimed = active.claimed.get()
+    if claimed is None:  # a call that started before any mock was active
         return None
+    mock = active.answering(claimed)
     from aiobotocore.awsrequest import AioAWSResponse
     from botocore.compat import HTTPHeaders
 
@@ -95,6 +96,24 @@ def _get_auth_instance(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> A
         )
         kwargs = dict(kwargs, request_credentials=credentials)
     return wrapped(*args, **kwargs)
+
+
+def _claiming(patches: ClassPatches) -> Any:
+    """AioEndpoint._send_request (a coroutine): claim a connectcases call for the
+    innermost mock, for all its attempts, as ``ClassPatches.send_request`` does."""
+
+    async def send_request(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
+        mock = patches.claim(instance, args, kwargs)
+        if mock is None:
+            return await wrapped(*args, **kwargs)
+        token = active.claimed.set(mock)
+        try:
+            return await wrapped(*args, **kwargs)
+        finally:
+            active.claimed.reset(token)
+            patches.release()
+
+    return send_request
 
 
 class AioPatch:
@@ -136,7 +155,7 @@ class AioPatch:
 
         self._patches.apply(
             [
-                (AioEndpoint, "_do_get_response", self._patches.do_get_response),
+                (AioEndpoint, "_send_request", _claiming(self._patches)),
                 (AioRequestSigner, "get_auth_instance", _get_auth_instance),
                 (AioSession, "create_client", create_client),
             ]

@@ -140,3 +140,10 @@ def check_output(operation: str, result: dict[str, Any]) -> None:
             raise OutputShapeError(f"{operation} has no output, casemock answered {result!r}")
         return
     check(result, operation)
+
+
+def check_shape(shape: Shape, value: Any, name: str) -> None:
+    """Check ``value`` against ``shape`` as an answer would be checked (types, required
+    and unknown members, enums, unions); ``name`` starts the path in the message. Used by
+    the snapshot loader, which must only accept what the API could answer."""
+    _compile(shape)(value, name)

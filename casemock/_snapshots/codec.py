@@ -6,6 +6,11 @@ copy; datetimes as ISO-8601 strings; a datetime inside free-form ``Any`` data as
 ``{"$datetime": "..."}``) and ``load`` builds a new value from JSON data, raising
 ``LoadError`` with the path of what it could not read. Attributes named in ``DERIVED``
 are neither written nor read: they are rebuilt from the others.
+
+Loading is one pass: each container catches a ``LoadError`` from the item it is loading
+and adds that item's key to the error's path on the way out, so the first damaged place
+is reported without loading anything a second time (``try`` costs nothing in the common
+case where nothing fails). Timestamps must carry an offset; they load as UTC.
 """
 
 from __future__ import annotations
@@ -16,11 +21,13 @@ import functools
 import types
 import typing
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any, Union
 
 DERIVED = frozenset({"case_index"})
 _DATETIME_TAG = "$datetime"
+_INF = float("inf")
+_INT_RANGE = range(-(2**63), 2**63)  # what JSON encoders (orjson) write
 
 Dump = Callable[[Any], Any]
 Load = Callable[[Any], Any]
@@ -38,6 +45,12 @@ class LoadError(Exception):
     def at(self, key: Any) -> LoadError:
         self.path.insert(0, str(key))
         return self
+
+
+def show(value: Any) -> str:
+    """A short repr for messages (a damaged member may hold a whole subtree)."""
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _same(value: Any) -> Any:
@@ -58,10 +71,29 @@ def _load_any(value: Any) -> Any:
     kind = type(value)
     if kind is dict:
         if len(value) == 1 and _DATETIME_TAG in value:
-            return load_datetime(value[_DATETIME_TAG])
-        return {key: _load_any(item) for key, item in value.items()}
+            try:
+                return load_datetime(value[_DATETIME_TAG])
+            except LoadError as error:
+                raise error.at(_DATETIME_TAG) from None
+        loaded = {}
+        for key, item in value.items():
+            try:
+                loaded[key] = _load_any(item)
+            except LoadError as error:
+                raise error.at(key) from None
+        return loaded
     if kind is list:
-        return [_load_any(item) for item in value]
+        items = []
+        for index, item in enumerate(value):
+            try:
+                items.append(_load_any(item))
+            except LoadError as error:
+                raise error.at(index) from None
+        return items
+    if kind is float and (value != value or value in (_INF, -_INF)):
+        raise LoadError(f"{value!r} is not a JSON number")
+    if kind is int and value not in _INT_RANGE:
+        raise LoadError(f"{show(value)} is out of the 64-bit integer range")
     return value
 
 
@@ -70,12 +102,20 @@ def _dump_datetime(value: datetime) -> str:
 
 
 def load_datetime(value: Any) -> datetime:
-    if not isinstance(value, str):
-        raise LoadError(f"expected an ISO-8601 timestamp string, got {value!r}")
+    if type(value) is not str:
+        raise LoadError(f"expected an ISO-8601 timestamp string, got {show(value)}")
     try:
-        return datetime.fromisoformat(value)
+        moment = datetime.fromisoformat(value)
     except ValueError:
         raise LoadError(f"{value!r} is not an ISO-8601 timestamp") from None
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise LoadError(f"the timestamp {value!r} has no UTC offset (write e.g. +00:00)")
+    if moment.tzinfo is timezone.utc:
+        return moment
+    try:
+        return moment.astimezone(timezone.utc)
+    except OverflowError:
+        raise LoadError(f"the timestamp {value!r} is out of range") from None
 
 
 def primitive(expected: type) -> Load:
@@ -83,22 +123,16 @@ def primitive(expected: type) -> Load:
 
     def load(value: Any) -> Any:
         if type(value) is expected:
+            if expected is float and (value != value or value in (_INF, -_INF)):
+                raise LoadError(f"{value!r} is not a JSON number")
+            if expected is int and value not in _INT_RANGE:
+                raise LoadError(f"{show(value)} is out of the 64-bit integer range")
             return value
         if expected is float and type(value) is int:
             return float(value)
-        raise LoadError(f"expected {expected.__name__}, got {value!r}")
+        raise LoadError(f"expected {expected.__name__}, got {show(value)}")
 
     return load
-
-
-def _locate(error: LoadError, items: Any, load_item: Load) -> LoadError:
-    """Add to ``error`` the key of the first item that does not load (error path only)."""
-    for key, item in items:
-        try:
-            load_item(item)
-        except LoadError:
-            return error.at(key)
-    return error
 
 
 def _dict_codec(value_codec: Codec) -> Codec:
@@ -110,10 +144,13 @@ def _dict_codec(value_codec: Codec) -> Codec:
     def load(value: Any) -> dict[str, Any]:
         if type(value) is not dict:
             raise LoadError(f"expected an object, got {type(value).__name__}")
-        try:
-            return {key: load_value(item) for key, item in value.items()}
-        except LoadError as error:
-            raise _locate(error, value.items(), load_value) from None
+        loaded = {}
+        for key, item in value.items():
+            try:
+                loaded[key] = load_value(item)
+            except LoadError as error:
+                raise error.at(key) from None
+        return loaded
 
     return dump, load
 
@@ -132,10 +169,12 @@ def _sequence_codec(item_codec: Codec, build: type) -> Codec:
     def load(value: Any) -> Any:
         if type(value) is not list:
             raise LoadError(f"expected an array, got {type(value).__name__}")
-        try:
-            items = [load_item(item) for item in value]
-        except LoadError as error:
-            raise _locate(error, enumerate(value), load_item) from None
+        items = []
+        for index, item in enumerate(value):
+            try:
+                items.append(load_item(item))
+            except LoadError as error:
+                raise error.at(index) from None
         return items if build is list else build(items)
 
     return dump, load
@@ -147,8 +186,14 @@ def _tuple_codec(item_codecs: list[Codec]) -> Codec:
 
     def load(value: Any) -> tuple[Any, ...]:
         if type(value) is not list or len(value) != len(item_codecs):
-            raise LoadError(f"expected an array of {len(item_codecs)} items, got {value!r}")
-        return tuple(codec[1](item) for codec, item in zip(item_codecs, value, strict=True))
+            raise LoadError(f"expected an array of {len(item_codecs)} items, got {show(value)}")
+        items = []
+        for index, (codec, item) in enumerate(zip(item_codecs, value, strict=True)):
+            try:
+                items.append(codec[1](item))
+            except LoadError as error:
+                raise error.at(index) from None
+        return tuple(items)
 
     return dump, load
 
@@ -206,20 +251,14 @@ def _dataclass_codec(cls: type) -> Codec:
 
     def load(data: Any) -> Any:
         if type(data) is not dict:
-            raise LoadError(f"expected an object for a {cls.__name__}, got {data!r}")
-        try:
-            values = {
-                name: load_member(data[name]) for name, _, load_member in members if name in data
-            }
-        except LoadError as error:
-            pairs = [(name, data[name]) for name, _, _ in members if name in data]
-            loaders = dict((name, load_member) for name, _, load_member in members)
-            for name, item in pairs:
+            raise LoadError(f"expected an object for a {cls.__name__}, got {show(data)}")
+        values = {}
+        for name, _, load_member in members:
+            if name in data:
                 try:
-                    loaders[name](item)
-                except LoadError:
+                    values[name] = load_member(data[name])
+                except LoadError as error:
                     raise error.at(name) from None
-            raise
         if len(values) != len(data) or not required.issubset(values):
             unknown = sorted(set(data) - names)
             missing = sorted(required - set(values))

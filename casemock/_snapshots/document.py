@@ -14,21 +14,20 @@ per test) skips the JSON work. Treat documents as read-only: edit a copy.
 
 from __future__ import annotations
 
-import contextlib
 import gc
-import json
 import os
 import pickle
 import random
 import typing
 import weakref
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Union
 
 from casemock._errors import DOCS, SnapshotFormatError
-from casemock._snapshots.codec import Codec, LoadError, codec, primitive
+from casemock._snapshots import checks
+from casemock._snapshots.codec import Codec, LoadError, codec, primitive, show
 from casemock.backend._records import Domain
 from casemock.backend._store import RandomState, Store
 from casemock.backend.external import ExternalResources
@@ -38,6 +37,8 @@ VERSION = 1
 StateSource = Union[Mapping[str, Any], str, "os.PathLike[str]"]
 Regions = dict[str, dict[str, Domain]]
 
+_REQUIRED = frozenset({"format", "version", "account_id", "seq", "regions"})
+_MEMBERS = _REQUIRED | {"random", "external"}  # optional: the random state, the registry
 # id(StateDocument) -> pickled Regions; an entry lives as long as its document.
 _PREPARED: dict[int, bytes] = {}
 
@@ -115,66 +116,100 @@ def check_header(doc: Any) -> None:
             f"See {DOCS}/snapshots.md."
         )
     version = doc.get("version")
-    if version != VERSION:
+    if version != VERSION or type(version) is not int:
         raise SnapshotFormatError(
-            f"This casemock state document has format version {version!r}; this casemock "
+            f"This casemock state document has format version {show(version)}; this casemock "
             f"reads version {VERSION} only. Re-create the document with this casemock "
             "(seed the state again and call snapshot() or save()), or use the casemock "
             f"release that wrote it. See {DOCS}/snapshots.md."
         )
 
 
-def _load_regions(doc: Mapping[str, Any]) -> Regions:
+def _load_regions(regions: Any) -> Regions:
     load_domains = _domains_codec()[1]
-    regions = doc["regions"]
     if type(regions) is not dict:
-        raise LoadError("expected an object of regions")
+        raise LoadError(f"expected an object of regions, got {show(regions)}")
     loaded: Regions = {}
     for region, content in regions.items():
         try:
-            domains = load_domains(content["domains"])
+            if type(content) is not dict or list(content) != ["domains"]:
+                raise LoadError('a region is {"domains": {...}}')
+            try:
+                loaded[region] = load_domains(content["domains"])
+            except LoadError as error:
+                raise error.at("domains") from None
         except LoadError as error:
-            raise error.at("domains").at(region) from None
-        for domain in domains.values():
-            for case in domain.cases.values():
-                domain.case_index.add(case)
-        loaded[region] = domains
+            raise error.at(region) from None
     return loaded
+
+
+def _load_random(saved: Any) -> RandomState:
+    try:
+        if type(saved) is not list or len(saved) != 3 or type(saved[1]) is not list:
+            raise TypeError("expected [version, [state...], gauss]")
+        state = (saved[0], tuple(saved[1]), saved[2])
+        random.Random().setstate(state)
+    except (TypeError, ValueError, OverflowError) as error:
+        raise LoadError(f"not the state of a random generator ({error})").at("random") from None
+    return state
 
 
 def build(store: Store, doc: Mapping[str, Any]) -> tuple[Regions, int, RandomState | None]:
     """The domains by region, counter value and random state ``doc`` describes, built
-    without touching ``store``."""
+    and checked (``checks``) without touching ``store``."""
     check_header(doc)
     account_id = store.account_id
     if doc.get("account_id") != account_id:
         raise SnapshotFormatError(
-            f"This state document holds account {doc.get('account_id')!r}, but the mock "
+            f"This state document holds account {show(doc.get('account_id'))}, but the mock "
             f"serves account {account_id!r}; create the mock with "
             f"mock_cases(account_id={doc.get('account_id')!r})."
         )
     try:
+        unknown = sorted(set(doc) - _MEMBERS)
+        missing = sorted(_REQUIRED - set(doc))
+        if unknown or missing:
+            raise LoadError(
+                f"a document with unknown members {unknown} or missing members {missing}"
+            )
+        try:
+            seq = primitive(int)(doc["seq"])
+        except LoadError as error:
+            raise error.at("seq") from None
+        saved = doc.get("random")
+        random_state = None if saved is None else _load_random(saved)
         with paused_gc():
             blob = _PREPARED.get(id(doc)) if isinstance(doc, StateDocument) else None
-            if blob is not None:
+            if blob is not None:  # made by snapshot(): checked when it was made
                 regions: Regions = pickle.loads(blob)
             else:
-                regions = _load_regions(doc)
+                try:
+                    regions = _load_regions(doc["regions"])
+                    checks.check(regions, store.settings, account_id, seq)
+                except LoadError as error:
+                    if error.path[:1] != ["seq"]:
+                        error.at("regions")
+                    raise
+                for domains in regions.values():
+                    for domain in domains.values():
+                        for case in domain.cases.values():
+                            domain.case_index.add(case)
                 if isinstance(doc, StateDocument):
                     _prepare(doc, regions)
-        seq = primitive(int)(doc["seq"])
-        saved = doc.get("random")
-        random_state = None
-        if saved is not None:
-            random_state = (saved[0], tuple(saved[1]), saved[2])
-            random.Random().setstate(random_state)
     except LoadError as error:
-        where = ".".join(["regions", *error.path])
+        where = ".".join(error.path)
+        place = f" at {where}" if where else ""
         raise SnapshotFormatError(
-            f"The casemock state document is damaged at {where}: {error.message}. "
+            f"The casemock state document is damaged{place}: {error.message}. "
             "The mock's state was not changed."
         ) from None
-    except (KeyError, TypeError, ValueError, IndexError) as error:
+    except RecursionError:
+        raise SnapshotFormatError(
+            "The casemock state document is nested too deeply to be a state document. "
+            "The mock's state was not changed."
+        ) from None
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError) as error:
+        # A damage the checks above do not describe yet: still refused, never loaded.
         raise SnapshotFormatError(
             f"The casemock state document is damaged ({error!r}); the mock's state was not changed."
         ) from None
@@ -193,51 +228,95 @@ def apply(store: Store, doc: Mapping[str, Any]) -> None:
     store.replace(regions, seq=seq, random_state=random_state, external=external)
 
 
-def _opener(path: Path) -> Callable[..., Any]:
-    if path.suffix == ".gz":
-        import gzip
-
-        return gzip.open
-    return open
+_GZIP_MAGIC = b"\x1f\x8b"
 
 
 def read(source: StateSource, *, keep: bool = False) -> Mapping[str, Any]:
-    """A state document, or the one stored in a file (``.gz`` files are compressed); with
-    ``keep``, a document read from a file is a StateDocument that restores fast the next
-    times."""
+    """A state document, or the one stored in a file (gzip-compressed or not, whatever
+    its name); with ``keep``, a document read from a file is a StateDocument that restores
+    fast the next times. A file that cannot be opened raises its ``OSError``
+    (``FileNotFoundError``...); one that does not hold a document, SnapshotFormatError."""
     if isinstance(source, Mapping):
         return source
     path = Path(source)
-    with _opener(path)(path, "rt", encoding="utf-8") as stream:
-        doc = json.load(stream)
+    data = path.read_bytes()
+    try:
+        if data[:2] == _GZIP_MAGIC:
+            import gzip
+            import zlib
+
+            try:
+                data = gzip.decompress(data)
+            except (OSError, EOFError, zlib.error) as error:
+                why = f"its gzip data is damaged or truncated ({error})"
+                raise _unreadable(path, why) from None
+        import orjson
+
+        try:
+            with paused_gc():
+                doc = orjson.loads(data)
+        except orjson.JSONDecodeError as error:
+            raise _unreadable(path, f"it is not UTF-8 JSON ({error})") from None
+    except RecursionError:
+        raise _unreadable(path, "its JSON is nested too deeply") from None
     check_header(doc)
     return StateDocument(doc) if keep else typing.cast(Mapping[str, Any], doc)
 
 
+def _unreadable(path: Path, why: str) -> SnapshotFormatError:
+    return SnapshotFormatError(
+        f"The file {str(path)!r} does not hold a casemock state document: {why}. "
+        f"Write one with CasesMock.save(); see {DOCS}/snapshots.md."
+    )
+
+
 def write(doc: Mapping[str, Any], path: str | os.PathLike[str]) -> None:
-    """Write ``doc`` to ``path`` (gzip-compressed if it ends in ``.gz``), atomically: into a
-    temporary file in the same directory, flushed to disk, then renamed over ``path``, so
-    a crash or a kill at any moment leaves either the previous file or the new one, never
-    a truncated one."""
-    import secrets
+    """Write ``doc`` as JSON to ``path`` (gzip-compressed if it ends in ``.gz``),
+    atomically: the document goes to a new file in the same directory, which is flushed
+    to disk and then renamed over ``path``. If anything fails (an unserialisable value, a
+    full disk, the process being killed), ``path`` still holds what it held before."""
+    import orjson
 
     target = Path(path)
-    temporary = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
-    # os.open with 0o666, not mkstemp: the file gets the usual umask-based permissions
-    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(handle, "wb") as raw:
-            if target.suffix == ".gz":
-                import gzip
+    data = orjson.dumps(doc)  # fails before any file is touched
+    if target.suffix == ".gz":
+        import gzip
 
-                with gzip.GzipFile(filename=target.name, mode="wb", fileobj=raw) as zipped:
-                    zipped.write(json.dumps(doc, separators=(",", ":")).encode())
-            else:
-                raw.write(json.dumps(doc, separators=(",", ":")).encode())
-            raw.flush()
-            os.fsync(raw.fileno())
+        data = gzip.compress(data, compresslevel=6, mtime=0)
+    directory = target.parent
+    temporary = directory / f".{target.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
+    # 0o666 less the umask, as open() would create the file; an existing file keeps its mode.
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        try:
+            mode = target.stat().st_mode
+        except FileNotFoundError:
+            pass
+        else:
+            os.chmod(temporary, mode & 0o7777)
+        with os.fdopen(descriptor, "wb") as stream:
+            descriptor = -1
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
         os.replace(temporary, target)
     except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
+        if descriptor >= 0:
+            os.close(descriptor)
+        temporary.unlink(missing_ok=True)
         raise
+    _sync_directory(directory)
+
+
+def _sync_directory(directory: Path) -> None:
+    """Make the rename durable (POSIX); a no-op where directories cannot be opened."""
+    try:
+        descriptor = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)

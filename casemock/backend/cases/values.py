@@ -18,7 +18,7 @@ from casemock._errors import validation_error
 from casemock._settings import Settings
 from casemock._timestamps import parse_instant
 from casemock.backend._records import Case, Domain, Field, FieldValueUnion, Template
-from casemock.backend._values import EMPTY, has_value, member_of, members_for
+from casemock.backend._values import EMPTY, MEMBERS, has_value, member_of, members_for
 from casemock.backend.config import system_fields
 from casemock.backend.config.case_rules import rules_for_template
 from casemock.backend.config.rule_evaluator import evaluate_rules
@@ -74,6 +74,55 @@ def check_value(
         # JSON clients send 1.0 as 1; the service stores and answers a double.
         item = float(item)
     return {member: item}
+
+
+MEMBER_TYPES: dict[str, tuple[type, ...]] = {
+    "stringValue": (str,),
+    "userArnValue": (str,),
+    "doubleValue": (float, int),
+    "booleanValue": (bool,),
+}
+
+
+def union_problem(value: Any) -> str | None:
+    """Why ``value`` is not a FieldValueUnion as the API answers it (exactly one member,
+    of its JSON type; ``emptyValue`` is ``{}``), or None."""
+    if type(value) is not dict or len(value) != 1:
+        return f"a field value must be an object with exactly one of {', '.join(MEMBERS)}"
+    ((member, item),) = value.items()
+    if member == "emptyValue":
+        return None if item == {} else "emptyValue must be {}"
+    kinds = MEMBER_TYPES.get(member)
+    if kinds is None:
+        return f"{member!r} is not one of {', '.join(MEMBERS)}"
+    if type(item) not in kinds or (member == "doubleValue" and item != item):
+        return f"{member} holds {type(item).__name__} {item!r}"[:200]
+    return None
+
+
+def allowed_members(field: Field) -> frozenset[str]:
+    """The union members a value of ``field`` may use (besides ``emptyValue``)."""
+    return members_for(field.field_id, field.type)
+
+
+def stored_value_problem(field: Field, value: Any) -> str | None:
+    """Why ``value`` cannot be the stored value of ``field`` (a restored document must
+    hold only values the API could have stored), or None. Lenient where history allows:
+    a deactivated option, a text longer than today's limit."""
+    problem = union_problem(value)
+    if problem is not None:
+        return problem
+    ((member, item),) = value.items()
+    if member == "emptyValue":
+        return None
+    allowed = allowed_members(field)
+    if member not in allowed:
+        return f"field {field.field_id} is of type {field.type} and takes " + (
+            f"{' or '.join(sorted(allowed))}, not {member}"
+        )
+    if field.type == "DateTime" and member == "stringValue" and parse_instant(item) is None:
+        return f"field {field.field_id} is a DateTime field; {item!r} is not a date-time"[:200]
+    return None
 
 
 def _check_string(
