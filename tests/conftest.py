@@ -1,4 +1,5 @@
-"""Shared fixtures: an active mock, a boto3 client bound to it, and a fresh domain."""
+"""Shared fixtures, each defined once: an active mock, a boto3 client bound to it, a fresh
+domain, a template in it and a case from that template."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from casemock import CasesMock, mock_cases
+from tests.helpers import REGION, create, make_template
 
 # CI machines are slow and shared: no per-example deadline, no "slow generation" failure,
 # and the same examples on every run so a red build is reproducible.
@@ -30,8 +32,6 @@ if TYPE_CHECKING:
     from types_boto3_connectcases import ConnectCasesClient
 else:
     ConnectCasesClient = Any
-
-REGION = "us-east-1"
 
 
 @pytest.fixture
@@ -54,3 +54,13 @@ def client(mock: CasesMock) -> ConnectCasesClient:
 @pytest.fixture
 def domain_id(client: ConnectCasesClient) -> str:
     return client.create_domain(name="test-domain")["domainId"]
+
+
+@pytest.fixture
+def template_id(client: ConnectCasesClient, domain_id: str) -> str:
+    return make_template(client, domain_id)
+
+
+@pytest.fixture
+def case_id(client: ConnectCasesClient, domain_id: str, template_id: str) -> str:
+    return create(client, domain_id, template_id)

@@ -10,16 +10,7 @@ import time_machine
 from botocore.exceptions import ClientError
 
 from casemock import Settings, mock_cases
-from tests.conftest import REGION
-from tests.test_cases import (
-    USER,
-    create,
-    error_of,
-    make_field,
-    read,
-    text,
-    update,
-)
+from tests.helpers import REGION, USER, create, error_of, make_field, read, text, update
 
 if TYPE_CHECKING:
     from types_boto3_connectcases import ConnectCasesClient
@@ -36,11 +27,6 @@ def events_of(client: ConnectCasesClient, domain_id: str, case_id: str) -> list[
 
 def changes(event: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {entry["eventFieldId"]: dict(entry) for entry in event["fields"]}
-
-
-@pytest.fixture
-def template_id(client: ConnectCasesClient, domain_id: str) -> str:
-    return client.create_template(domainId=domain_id, name="t")["templateId"]
 
 
 def test_create_records_one_event_with_every_value_set(

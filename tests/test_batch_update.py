@@ -10,7 +10,7 @@ from botocore.exceptions import ClientError
 
 from casemock import CasesMock, _model
 from casemock.backend._registry import handlers
-from tests.test_cases import (
+from tests.helpers import (
     PROFILE,
     USER,
     audit_types,
@@ -65,11 +65,6 @@ def reference_of(client: ConnectCasesClient, domain_id: str, case_id: str) -> st
 
 def entry(field: dict[str, str], value: dict[str, Any]) -> dict[str, Any]:
     return {"fieldIdentifier": field, "value": value}
-
-
-@pytest.fixture
-def template_id(client: ConnectCasesClient, domain_id: str) -> str:
-    return make_template(client, domain_id)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from casemock import Call, CasesClient, CasesMock, mock_cases
-from tests.conftest import REGION
+from tests.helpers import REGION
 
 
 def test_calls_are_recorded_in_order_with_params_and_response(

@@ -12,14 +12,13 @@ import time_machine
 from botocore.exceptions import ClientError
 
 from casemock import CasesMock, _model
-from tests.conftest import REGION
-from tests.test_cases import (
+from tests.helpers import (
+    REGION,
     USER,
     as_fields,
     create,
     error_of,
     make_field,
-    make_template,
     text,
     update,
 )
@@ -55,11 +54,6 @@ def case_data(*field_ids: str, content: bool | None = None) -> dict[str, Any]:
 
 def details(mock: CasesMock) -> list[dict[str, Any]]:
     return [event["detail"] for event in mock.events]
-
-
-@pytest.fixture
-def template_id(client: ConnectCasesClient, domain_id: str) -> str:
-    return make_template(client, domain_id)
 
 
 # -- configuration --------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from botocore.exceptions import ClientError
 
 from casemock import CasesMock, Settings, _model, mock_cases
 from casemock.backend._records import Domain
-from tests.conftest import REGION
+from tests.helpers import REGION
 
 if TYPE_CHECKING:
     from types_boto3_connectcases import ConnectCasesClient

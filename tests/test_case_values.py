@@ -24,8 +24,8 @@ from casemock.backend._records import Domain, Field, FieldOption
 from casemock.backend._values import EMPTY, has_value
 from casemock.backend.cases.values import check_fields, check_value
 from casemock.backend.config.system_fields import SERVICE_SET
-from tests.conftest import REGION
-from tests.test_cases import (
+from tests.helpers import (
+    REGION,
     as_fields,
     create,
     domain_of,

@@ -15,9 +15,24 @@ import time_machine
 from botocore.exceptions import ClientError
 
 from casemock import CasesMock, Settings, _model, mock_cases
-from casemock.backend._records import Domain
 from casemock.backend.config.system_fields import SERVICE_SET
-from tests.conftest import REGION
+from tests.helpers import (
+    ALL_SYSTEM,
+    OTHER_USER,
+    PROFILE,
+    REGION,
+    USER,
+    as_fields,
+    audit_types,
+    create,
+    domain_of,
+    error_of,
+    make_field,
+    make_template,
+    read,
+    text,
+    update,
+)
 
 if TYPE_CHECKING:
     from types_boto3_connectcases import ConnectCasesClient
@@ -26,113 +41,9 @@ else:
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 ISO_MS = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z")
-USER = "arn:aws:connect:us-east-1:123456789012:instance/i-1/user/agent-1"
-OTHER_USER = "arn:aws:connect:us-east-1:123456789012:instance/i-1/user/agent-2"
-PROFILE = "arn:aws:profile:us-east-1:123456789012:domains/profiles/profiles/0123456789abcdef"
-ALL_SYSTEM = [
-    "title",
-    "status",
-    "case_id",
-    "reference_number",
-    "created_datetime",
-    "last_updated_datetime",
-    "last_closed_datetime",
-    "last_reopened_datetime",
-    "created_by",
-    "last_updated_user",
-]
 
 
 # -- helpers shared by the case test modules ----------------------------------------------
-
-
-def error_of(excinfo: pytest.ExceptionInfo[ClientError]) -> tuple[str, int]:
-    response = excinfo.value.response
-    return response["Error"]["Code"], response["ResponseMetadata"]["HTTPStatusCode"]
-
-
-def text(value: str) -> dict[str, Any]:
-    return {"stringValue": value}
-
-
-def as_fields(values: dict[str, dict[str, Any]]) -> list[Any]:
-    return [{"id": field_id, "value": value} for field_id, value in values.items()]
-
-
-def make_template(client: ConnectCasesClient, domain_id: str, **options: Any) -> str:
-    options.setdefault(
-        "name", f"template-{len(client.list_templates(domainId=domain_id)['templates'])}"
-    )
-    return client.create_template(domainId=domain_id, **options)["templateId"]
-
-
-def make_field(
-    client: ConnectCasesClient,
-    domain_id: str,
-    name: str,
-    type_: str = "Text",
-    options: tuple[str, ...] = (),
-    **extra: Any,
-) -> str:
-    field_id = client.create_field(domainId=domain_id, name=name, type=type_, **extra)["fieldId"]  # type: ignore[arg-type]
-    if options:
-        client.batch_put_field_options(
-            domainId=domain_id,
-            fieldId=field_id,
-            options=[{"name": v.title(), "value": v, "active": True} for v in options],
-        )
-    return field_id
-
-
-def create(
-    client: ConnectCasesClient,
-    domain_id: str,
-    template_id: str,
-    values: dict[str, dict[str, Any]] | None = None,
-    **options: Any,
-) -> str:
-    values = {"title": text("Parcel lost")} if values is None else values
-    return client.create_case(
-        domainId=domain_id, templateId=template_id, fields=as_fields(values), **options
-    )["caseId"]
-
-
-def read(
-    client: ConnectCasesClient, domain_id: str, case_id: str, ids: list[str] | None = None
-) -> dict[str, dict[str, Any]]:
-    answer = client.get_case(
-        domainId=domain_id, caseId=case_id, fields=[{"id": i} for i in ids or ALL_SYSTEM]
-    )
-    return {item["id"]: dict(item["value"]) for item in answer["fields"]}
-
-
-def update(
-    client: ConnectCasesClient,
-    domain_id: str,
-    case_id: str,
-    values: dict[str, dict[str, Any]],
-    **options: Any,
-) -> None:
-    client.update_case(domainId=domain_id, caseId=case_id, fields=as_fields(values), **options)
-
-
-def audit_types(client: ConnectCasesClient, domain_id: str, case_id: str) -> list[str]:
-    answer = client.get_case_audit_events(domainId=domain_id, caseId=case_id)
-    return [event["type"] for event in answer["auditEvents"]]
-
-
-def domain_of(mock: CasesMock, domain_id: str) -> Domain:
-    return mock.store.region(REGION).domains[domain_id]
-
-
-@pytest.fixture
-def template_id(client: ConnectCasesClient, domain_id: str) -> str:
-    return make_template(client, domain_id)
-
-
-@pytest.fixture
-def case_id(client: ConnectCasesClient, domain_id: str, template_id: str) -> str:
-    return create(client, domain_id, template_id)
 
 
 # -- CreateCase -----------------------------------------------------------------------------

@@ -7,8 +7,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.test_cases import create, make_template
-from tests.test_related_items import CONTACT, add, add_at, comment, contact, refused
+from tests.helpers import CONTACT, add, add_at, comment, contact, create, make_template, refused
 
 if TYPE_CHECKING:
     from types_boto3_connectcases import ConnectCasesClient
@@ -16,11 +15,6 @@ else:
     ConnectCasesClient = Any
 
 OTHER_CONTACT = "arn:aws:connect:us-east-1:123456789012:instance/i-1/contact/c-2"
-
-
-@pytest.fixture
-def template_id(client: ConnectCasesClient, domain_id: str) -> str:
-    return make_template(client, domain_id)
 
 
 def cases_for(client: ConnectCasesClient, domain_id: str, arn: str = CONTACT, **kw: Any) -> Any:

@@ -24,9 +24,22 @@ from casemock import (
     mock_cases,
 )
 from casemock.seeding import create_cases
-from tests.conftest import REGION
-from tests.test_cases import PROFILE, USER, create, make_field, make_template, text, update
-from tests.test_related_items import CONTACT, FILE, add, contact, custom, item
+from tests.helpers import (
+    CONTACT,
+    FILE,
+    PROFILE,
+    REGION,
+    USER,
+    add,
+    contact,
+    create,
+    custom,
+    item,
+    make_field,
+    make_template,
+    text,
+    update,
+)
 
 if TYPE_CHECKING:
     from types_boto3_connectcases import ConnectCasesClient

@@ -10,7 +10,7 @@ from botocore.exceptions import ClientError
 
 from casemock import mock_cases
 from casemock._settings import Settings
-from tests.conftest import REGION
+from tests.helpers import REGION
 
 if TYPE_CHECKING:
     from types_boto3_connectcases import ConnectCasesClient

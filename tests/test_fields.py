@@ -12,7 +12,7 @@ from botocore.exceptions import ClientError
 
 from casemock import _model, mock_cases
 from casemock._settings import Settings
-from tests.conftest import REGION
+from tests.helpers import REGION
 
 if TYPE_CHECKING:
     from types_boto3_connectcases import ConnectCasesClient

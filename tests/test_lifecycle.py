@@ -257,6 +257,6 @@ def test_the_same_mock_on_many_threads_and_nesting_on_one_do_not_warn() -> None:
 
 def test_usage_page_runs() -> None:
     """The examples of docs/usage.md (held mocks, threads) run as written."""
-    from tests.test_notebook_repr import run_python_blocks
+    from tests.helpers import run_python_blocks
 
     assert run_python_blocks("usage.md")["seed_and_check"] is not None

@@ -13,50 +13,41 @@ from botocore.exceptions import ClientError
 
 from casemock import CasesMock, _model, mock_cases
 from casemock._settings import Settings
-from tests.conftest import REGION
-from tests.test_cases import (
+from tests.helpers import (
+    CONTACT,
+    FILE,
     PROFILE,
+    REGION,
     USER,
+    add,
+    comment,
+    contact,
     create,
+    custom,
     error_of,
+    items,
     make_field,
     make_template,
+    needs_merge,
     read,
+    sla,
     text,
     update,
 )
-from tests.test_related_items import CONTACT, FILE, add, comment, contact, custom, items, sla
+from tests.helpers import merge_status as status
+from tests.helpers import start_merge as start
 
 if TYPE_CHECKING:
     from types_boto3_connectcases import ConnectCasesClient
 else:
     ConnectCasesClient = Any
 
-needs_merge = pytest.mark.skipif(
-    not _model.has_operation("StartMergeCases"), reason="no StartMergeCases in this botocore"
-)
 pytestmark = needs_merge
 OTHER_PROFILE = PROFILE.replace("0123456789abcdef", "fedcba9876543210")
 QUEUE = "arn:aws:connect:us-east-1:123456789012:instance/i-1/queue/q-1"
 
 
 # -- helpers ----------------------------------------------------------------------------------
-
-
-def start(
-    client: ConnectCasesClient, domain_id: str, primary: str, secondary: str, **options: Any
-) -> None:
-    client.start_merge_cases(  # type: ignore[attr-defined]
-        domainId=domain_id, caseId=primary, secondaryCaseIds=[secondary], **options
-    )
-
-
-def status(client: ConnectCasesClient, domain_id: str, case_id: str) -> dict[str, Any]:
-    answer: dict[str, Any] = client.get_merge_cases_status(  # type: ignore[attr-defined]
-        domainId=domain_id, caseId=case_id
-    )
-    answer.pop("ResponseMetadata")
-    return answer
 
 
 def select(secondary: str, *field_ids: str) -> dict[str, Any]:
@@ -98,11 +89,6 @@ def refused(client: ConnectCasesClient, domain_id: str, primary: str, secondary:
         with pytest.raises(ClientError) as excinfo:
             status(client, domain_id, case_id)
         assert error_of(excinfo) == ("ResourceNotFoundException", 404)
-
-
-@pytest.fixture
-def template_id(client: ConnectCasesClient, domain_id: str) -> str:
-    return make_template(client, domain_id)
 
 
 @pytest.fixture

@@ -13,9 +13,9 @@ import time_machine
 from botocore.exceptions import ClientError
 
 from casemock import CasesMock, Settings, mock_cases
-from tests.conftest import REGION
-from tests.test_cases import create, error_of, make_template, read, text, update
-from tests.test_merge import needs_merge, start, status
+from tests.helpers import REGION, create, error_of, make_template, needs_merge, read, text, update
+from tests.helpers import merge_status as status
+from tests.helpers import start_merge as start
 
 if TYPE_CHECKING:
     from types_boto3_connectcases import ConnectCasesClient

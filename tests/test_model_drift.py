@@ -19,7 +19,7 @@ from botocore.model import StructureShape
 
 from casemock import CasesMock, UnsupportedMemberError, UnsupportedOperationError, _model
 from casemock.backend import _handled
-from tests.test_cases import USER, create, make_template, text
+from tests.helpers import USER, create, make_template, text
 
 OPERATIONS = sorted(_model.operation_names())
 # The botocore whose model HANDLED was last brought up to date with.

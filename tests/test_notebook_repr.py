@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from html.parser import HTMLParser
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from casemock import CasesMock
 from casemock.seeding import create_cases, seed_domain
 from casemock.views._html import MAX_ROWS
+from tests.helpers import run_python_blocks
 
 if TYPE_CHECKING:
     from types_boto3_connectcases import ConnectCasesClient
@@ -125,25 +124,6 @@ def test_mock_repr_and_html(mock: CasesMock) -> None:
 def test_empty_backend_html(mock: CasesMock) -> None:
     cells = parse(mock.backend()._repr_html_()).cells
     assert "0 domains" in cells
-
-
-DOCS = Path(__file__).resolve().parent.parent / "docs"
-
-
-def run_python_blocks(page: str) -> dict[str, Any]:
-    """Run the ```python blocks of a docs page in order, in one namespace."""
-    text = (DOCS / page).read_text()
-    blocks = re.findall(r"```python\n(.*?)```", text, flags=re.DOTALL)
-    assert blocks, page
-    namespace: dict[str, Any] = {"__name__": f"docs_{page}"}
-    try:
-        for block in blocks:
-            exec(compile(block, page, "exec"), namespace)
-    finally:
-        mock = namespace.get("m")
-        while isinstance(mock, CasesMock) and mock.active:
-            mock.stop()
-    return namespace
 
 
 def test_notebooks_page_runs() -> None:

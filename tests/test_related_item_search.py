@@ -16,8 +16,7 @@ from hypothesis import strategies as st
 from casemock import _model
 from casemock.backend._records import Case, Domain, Field, RelatedItem
 from casemock.backend.search.related_items import compile_filters
-from tests.test_cases import create, make_field, make_template, text
-from tests.test_related_items import (
+from tests.helpers import (
     CONTACT,
     FILE,
     START,
@@ -26,10 +25,14 @@ from tests.test_related_items import (
     at,
     comment,
     contact,
+    create,
     custom,
+    make_field,
+    make_template,
     refused,
     sla,
     small_mock,
+    text,
 )
 
 if TYPE_CHECKING:
@@ -42,16 +45,6 @@ needs_search_all = pytest.mark.skipif(
     not _model.has_operation("SearchAllRelatedItems"),
     reason="no SearchAllRelatedItems in this botocore",
 )
-
-
-@pytest.fixture
-def template_id(client: ConnectCasesClient, domain_id: str) -> str:
-    return make_template(client, domain_id)
-
-
-@pytest.fixture
-def case_id(client: ConnectCasesClient, domain_id: str, template_id: str) -> str:
-    return create(client, domain_id, template_id)
 
 
 def found(client: ConnectCasesClient, domain_id: str, case_id: str, *filters: Any) -> list[str]:

@@ -3,8 +3,6 @@ BatchCreateRelatedItem, with their quotas, audit entries and case events."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -12,16 +10,29 @@ import pytest
 import time_machine
 from botocore.exceptions import ClientError
 
-from casemock import CasesMock, _model, mock_cases
-from casemock._settings import Settings
-from tests.conftest import REGION
-from tests.test_cases import (
+from casemock import CasesMock, _model
+from tests.helpers import (
+    CONTACT,
+    FILE,
+    OTHER_USER,
+    REGION,
+    START,
     USER,
+    add,
+    audit_events,
+    comment,
+    contact,
     create,
-    error_of,
+    custom,
+    item,
+    items,
     make_field,
     make_template,
     read,
+    refused,
+    sla,
+    sla_config,
+    small_mock,
     text,
     update,
 )
@@ -31,10 +42,6 @@ if TYPE_CHECKING:
 else:
     ConnectCasesClient = Any
 
-OTHER_USER = "arn:aws:connect:us-east-1:123456789012:instance/i-1/user/agent-2"
-CONTACT = "arn:aws:connect:us-east-1:123456789012:instance/i-1/contact/c-1"
-FILE = "arn:aws:connect:us-east-1:123456789012:instance/i-1/file/f-1"
-START = datetime(2026, 3, 1, 10, 0, tzinfo=timezone.utc)
 needs_update = pytest.mark.skipif(
     not _model.has_operation("UpdateRelatedItem"), reason="no UpdateRelatedItem in this botocore"
 )
@@ -45,108 +52,6 @@ needs_batch = pytest.mark.skipif(
 
 
 # -- helpers shared by the related item test modules --------------------------------------
-
-
-def comment(body: str = "Customer called back") -> dict[str, Any]:
-    return {"comment": {"body": body, "contentType": "Text/Plain"}}
-
-
-def contact(arn: str = CONTACT) -> dict[str, Any]:
-    return {"contact": {"contactArn": arn}}
-
-
-def sla(
-    name: str = "Resolve", minutes: int = 60, target: str = "closed", field_id: str = "status"
-) -> dict[str, Any]:
-    return {
-        "sla": {
-            "slaInputConfiguration": {
-                "name": name,
-                "type": "CaseField",
-                "fieldId": field_id,
-                "targetFieldValues": [text(target)],
-                "targetSlaMinutes": minutes,
-            }
-        }
-    }
-
-
-def custom(**values: dict[str, Any]) -> dict[str, Any]:
-    return {"custom": {"fields": [{"id": k, "value": v} for k, v in values.items()]}}
-
-
-def add(
-    client: ConnectCasesClient,
-    domain_id: str,
-    case_id: str,
-    item_type: str,
-    content: dict[str, Any],
-    **options: Any,
-) -> str:
-    return client.create_related_item(
-        domainId=domain_id,
-        caseId=case_id,
-        type=item_type,  # type: ignore[arg-type]
-        content=content,  # type: ignore[arg-type]
-        **options,
-    )["relatedItemId"]
-
-
-def at(minutes: int) -> datetime:
-    return START + timedelta(minutes=minutes)
-
-
-def add_at(minutes: int, *args: Any, **kwargs: Any) -> str:
-    """``add`` with the clock at START + ``minutes``."""
-    with time_machine.travel(at(minutes), tick=False):
-        return add(*args, **kwargs)
-
-
-def items(
-    client: ConnectCasesClient, domain_id: str, case_id: str, **options: Any
-) -> list[dict[str, Any]]:
-    answer = client.search_related_items(domainId=domain_id, caseId=case_id, **options)
-    return [dict(item) for item in answer["relatedItems"]]
-
-
-def item(client: ConnectCasesClient, domain_id: str, case_id: str, item_id: str) -> dict[str, Any]:
-    return next(i for i in items(client, domain_id, case_id) if i["relatedItemId"] == item_id)
-
-
-def audit_events(client: ConnectCasesClient, domain_id: str, case_id: str) -> list[Any]:
-    return list(client.get_case_audit_events(domainId=domain_id, caseId=case_id)["auditEvents"])
-
-
-@contextmanager
-def small_mock(**quotas: Any) -> Iterator[tuple[ConnectCasesClient, str, str, str]]:
-    """A mock with the given Settings, a domain, a template and a case."""
-    with mock_cases(region=REGION, settings=Settings(**quotas)) as mock:
-        client: ConnectCasesClient = mock.client()
-        domain_id = client.create_domain(name="d")["domainId"]
-        template_id = make_template(client, domain_id)
-        yield client, domain_id, template_id, create(client, domain_id, template_id)
-
-
-@pytest.fixture
-def template_id(client: ConnectCasesClient, domain_id: str) -> str:
-    return make_template(client, domain_id)
-
-
-@pytest.fixture
-def case_id(client: ConnectCasesClient, domain_id: str, template_id: str) -> str:
-    return create(client, domain_id, template_id)
-
-
-def refused(excinfo: pytest.ExceptionInfo[ClientError]) -> str:
-    code, status = error_of(excinfo)
-    expected = {
-        "ValidationException": 400,
-        "ResourceNotFoundException": 404,
-        "ServiceQuotaExceededException": 402,
-        "ConflictException": 409,
-    }
-    assert status == expected[code]
-    return code
 
 
 # -- CreateRelatedItem: every type ---------------------------------------------------------
@@ -333,10 +238,6 @@ def test_sla_starts_active_with_a_target_time(
         "targetFieldValues": [text("closed")],
         "targetTime": START + timedelta(minutes=90),
     }
-
-
-def sla_config(client: ConnectCasesClient, domain_id: str, case_id: str, item_id: str) -> Any:
-    return item(client, domain_id, case_id, item_id)["content"]["sla"]["slaConfiguration"]
 
 
 def test_sla_becomes_overdue_after_its_target_time(

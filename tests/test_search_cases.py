@@ -15,7 +15,7 @@ from botocore.exceptions import ClientError
 
 from casemock import CasesMock
 from casemock.backend.search.filters import MAX_DEPTH
-from tests.conftest import REGION
+from tests.helpers import REGION
 
 if TYPE_CHECKING:
     from types_boto3_connectcases import ConnectCasesClient

@@ -16,10 +16,20 @@ from botocore.exceptions import ClientError
 
 from casemock import CasesMock, Settings, _model, mock_cases
 from casemock.seeding import create_cases
-from tests.conftest import REGION
-from tests.test_cases import create, error_of, make_template, read, text, update
-from tests.test_related_items import CONTACT, add, comment, contact
-from tests.test_threads import in_threads
+from tests.helpers import (
+    CONTACT,
+    REGION,
+    add,
+    comment,
+    contact,
+    create,
+    error_of,
+    in_threads,
+    make_template,
+    read,
+    text,
+    update,
+)
 
 if TYPE_CHECKING:
     from types_boto3_connectcases import ConnectCasesClient

@@ -18,16 +18,22 @@ import time_machine
 from botocore.exceptions import ClientError
 
 from casemock import _model
-from tests.test_cases import USER, create, make_field, make_template, read, text, update
-from tests.test_related_items import (
+from tests.helpers import (
     START,
+    USER,
     add,
     audit_events,
     comment,
+    create,
     items,
+    make_field,
+    make_template,
+    read,
     refused,
     sla,
     sla_config,
+    text,
+    update,
 )
 
 if TYPE_CHECKING:

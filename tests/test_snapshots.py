@@ -14,7 +14,7 @@ from casemock import CasesMock, CasesMockError, SnapshotFormatError, _model, moc
 from casemock._settings import Settings
 from casemock._snapshots.document import StateDocument
 from casemock.seeding import create_cases, seed_domain
-from tests.test_notebook_repr import run_python_blocks
+from tests.helpers import run_python_blocks
 
 pytest_plugins = ["pytester"]
 

@@ -12,7 +12,7 @@ from botocore.exceptions import ClientError
 
 from casemock import mock_cases
 from casemock._settings import Settings
-from tests.conftest import REGION
+from tests.helpers import REGION
 
 if TYPE_CHECKING:
     from types_boto3_connectcases import ConnectCasesClient
@@ -61,7 +61,8 @@ def rule_id(client: ConnectCasesClient, domain_id: str) -> str:
 
 
 @pytest.fixture
-def template_id(client: ConnectCasesClient, domain_id: str) -> str:
+def template_t(client: ConnectCasesClient, domain_id: str) -> str:
+    """A template named "T", described "first"."""
     return client.create_template(domainId=domain_id, name="T", description="first")["templateId"]
 
 
@@ -183,7 +184,7 @@ def test_same_rule_twice_on_one_field_is_refused(
 
 
 def test_duplicate_template_name_is_a_conflict(
-    client: ConnectCasesClient, domain_id: str, template_id: str
+    client: ConnectCasesClient, domain_id: str, template_t: str
 ) -> None:
     with pytest.raises(ClientError) as excinfo:
         client.create_template(domainId=domain_id, name="T")
@@ -291,47 +292,47 @@ def test_update_template_lists_replace_and_empty_lists_clear(
 
 
 def test_empty_update_is_refused(
-    client: ConnectCasesClient, domain_id: str, template_id: str
+    client: ConnectCasesClient, domain_id: str, template_t: str
 ) -> None:
     with pytest.raises(ClientError) as excinfo:
-        client.update_template(domainId=domain_id, templateId=template_id)
+        client.update_template(domainId=domain_id, templateId=template_t)
     assert error_of(excinfo) == ("ValidationException", 400)
 
 
 def test_update_with_a_bad_reference_changes_nothing(
-    client: ConnectCasesClient, domain_id: str, template_id: str
+    client: ConnectCasesClient, domain_id: str, template_t: str
 ) -> None:
-    before = get(client, domain_id, template_id)
+    before = get(client, domain_id, template_t)
     with pytest.raises(ClientError) as excinfo:
         client.update_template(
             domainId=domain_id,
-            templateId=template_id,
+            templateId=template_t,
             name="Renamed",
             requiredFields=[{"fieldId": "nope"}],
         )
     assert error_of(excinfo) == ("ValidationException", 400)
-    assert get(client, domain_id, template_id) == before
+    assert get(client, domain_id, template_t) == before
 
 
 def test_rename_template_onto_an_existing_name_is_a_conflict(
-    client: ConnectCasesClient, domain_id: str, template_id: str
+    client: ConnectCasesClient, domain_id: str, template_t: str
 ) -> None:
     other = client.create_template(domainId=domain_id, name="Other")["templateId"]
     with pytest.raises(ClientError) as excinfo:
         client.update_template(domainId=domain_id, templateId=other, name="T")
     assert error_of(excinfo) == ("ConflictException", 409)
     assert get(client, domain_id, other)["name"] == "Other"
-    client.update_template(domainId=domain_id, templateId=template_id, name="T")
+    client.update_template(domainId=domain_id, templateId=template_t, name="T")
 
 
 def test_update_deleted_template_is_refused(
-    client: ConnectCasesClient, domain_id: str, template_id: str
+    client: ConnectCasesClient, domain_id: str, template_t: str
 ) -> None:
-    client.delete_template(domainId=domain_id, templateId=template_id)
+    client.delete_template(domainId=domain_id, templateId=template_t)
     with pytest.raises(ClientError) as excinfo:
-        client.update_template(domainId=domain_id, templateId=template_id, status="Inactive")
+        client.update_template(domainId=domain_id, templateId=template_t, status="Inactive")
     assert error_of(excinfo) == ("ValidationException", 400)
-    assert get(client, domain_id, template_id)["status"] == "Active"
+    assert get(client, domain_id, template_t)["status"] == "Active"
 
 
 def test_update_unknown_template_is_not_found(client: ConnectCasesClient, domain_id: str) -> None:
@@ -344,14 +345,14 @@ def test_update_unknown_template_is_not_found(client: ConnectCasesClient, domain
 
 
 def test_deleted_template_is_soft_deleted(
-    client: ConnectCasesClient, domain_id: str, template_id: str
+    client: ConnectCasesClient, domain_id: str, template_t: str
 ) -> None:
-    client.delete_template(domainId=domain_id, templateId=template_id)
+    client.delete_template(domainId=domain_id, templateId=template_t)
     assert template_names(client, domain_id) == []
-    fetched = get(client, domain_id, template_id)
+    fetched = get(client, domain_id, template_t)
     assert fetched["deleted"] is True
     assert fetched["name"] == "T"
-    again = client.delete_template(domainId=domain_id, templateId=template_id)
+    again = client.delete_template(domainId=domain_id, templateId=template_t)
     assert again["ResponseMetadata"]["HTTPStatusCode"] == 200
     client.create_template(domainId=domain_id, name="T")
 

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from botocore.config import Config
 from botocore.endpoint import Endpoint
-from botocore.exceptions import ClientError, EndpointConnectionError
+from botocore.exceptions import EndpointConnectionError
 from botocore.httpsession import URLLib3Session
 
 from casemock import CasesMock, CasesMockError, Settings, _intercept, mock_cases
+from tests.helpers import in_threads, outcome
 
 if TYPE_CHECKING:
     from types_boto3_connectcases import ConnectCasesClient
@@ -22,28 +21,7 @@ else:
     ConnectCasesClient = Any
 
 THREADS = 16
-T = TypeVar("T")
 ORIGINAL_SEND_REQUEST = Endpoint.__dict__["_send_request"]
-
-
-def in_threads(count: int, work: Callable[[int], T]) -> list[T]:
-    """Run ``work(i)`` for i in range(count) in as many threads, released together."""
-    barrier = threading.Barrier(count)
-
-    def run(index: int) -> T:
-        barrier.wait()
-        return work(index)
-
-    with ThreadPoolExecutor(max_workers=count) as pool:
-        return list(pool.map(run, range(count)))
-
-
-def outcome(call: Callable[[], object]) -> str:
-    try:
-        call()
-    except ClientError as error:
-        return error.response["Error"]["Code"]
-    return "ok"
 
 
 def test_many_threads_create_domains_concurrently() -> None:

@@ -18,7 +18,7 @@ from botocore.retries.standard import ExponentialBackoff
 from casemock import CasesMock, CasesMockError, Settings, _model, mock_cases
 from casemock.backend.throttle import DEFAULT, DOCUMENTED
 from casemock.seeding import create_cases, seed_domain
-from tests.test_threads import in_threads, outcome
+from tests.helpers import in_threads, outcome
 
 if TYPE_CHECKING:
     from types_boto3_connectcases import ConnectCasesClient

@@ -11,8 +11,7 @@ import pytest
 from casemock import CasesMock, CasesMockError, mock_cases
 from casemock.seeding import create_cases, seed_domain
 from casemock.views._backend import FrozenMap
-from tests.conftest import REGION
-from tests.test_notebook_repr import run_python_blocks
+from tests.helpers import REGION, run_python_blocks
 
 if TYPE_CHECKING:
     from types_boto3_connectcases import ConnectCasesClient

@@ -1,0 +1,303 @@
+"""Builders and assertions shared by the test modules (no test module imports another).
+
+Constants name the resources tests use; the builders call a real boto3 client the way an
+application would (``create``, ``read``, ``update`` for cases; ``add`` and the content
+builders for related items; ``start_merge``/``merge_status`` for merges).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import pytest
+import time_machine
+from botocore.exceptions import ClientError
+
+from casemock import CasesMock, Settings, _model, mock_cases
+from casemock.backend._records import Domain
+
+if TYPE_CHECKING:
+    from types_boto3_connectcases import ConnectCasesClient
+else:
+    ConnectCasesClient = Any
+
+T = TypeVar("T")
+
+REGION = "us-east-1"
+USER = "arn:aws:connect:us-east-1:123456789012:instance/i-1/user/agent-1"
+OTHER_USER = "arn:aws:connect:us-east-1:123456789012:instance/i-1/user/agent-2"
+PROFILE = "arn:aws:profile:us-east-1:123456789012:domains/profiles/profiles/0123456789abcdef"
+CONTACT = "arn:aws:connect:us-east-1:123456789012:instance/i-1/contact/c-1"
+FILE = "arn:aws:connect:us-east-1:123456789012:instance/i-1/file/f-1"
+START = datetime(2026, 3, 1, 10, 0, tzinfo=timezone.utc)
+ALL_SYSTEM = [
+    "title",
+    "status",
+    "case_id",
+    "reference_number",
+    "created_datetime",
+    "last_updated_datetime",
+    "last_closed_datetime",
+    "last_reopened_datetime",
+    "created_by",
+    "last_updated_user",
+]
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+needs_merge = pytest.mark.skipif(
+    not _model.has_operation("StartMergeCases"), reason="no StartMergeCases in this botocore"
+)
+
+
+# -- errors -----------------------------------------------------------------------------------
+
+
+def error_of(excinfo: pytest.ExceptionInfo[ClientError]) -> tuple[str, int]:
+    response = excinfo.value.response
+    return response["Error"]["Code"], response["ResponseMetadata"]["HTTPStatusCode"]
+
+
+def refused(excinfo: pytest.ExceptionInfo[ClientError]) -> str:
+    """The error code of a refusal, after checking its HTTP status is the modeled one."""
+    code, status = error_of(excinfo)
+    expected = {
+        "ValidationException": 400,
+        "ResourceNotFoundException": 404,
+        "ServiceQuotaExceededException": 402,
+        "ConflictException": 409,
+    }
+    assert status == expected[code]
+    return code
+
+
+# -- cases ------------------------------------------------------------------------------------
+
+
+def text(value: str) -> dict[str, Any]:
+    return {"stringValue": value}
+
+
+def as_fields(values: dict[str, dict[str, Any]]) -> list[Any]:
+    return [{"id": field_id, "value": value} for field_id, value in values.items()]
+
+
+def make_template(client: ConnectCasesClient, domain_id: str, **options: Any) -> str:
+    options.setdefault(
+        "name", f"template-{len(client.list_templates(domainId=domain_id)['templates'])}"
+    )
+    return client.create_template(domainId=domain_id, **options)["templateId"]
+
+
+def make_field(
+    client: ConnectCasesClient,
+    domain_id: str,
+    name: str,
+    type_: str = "Text",
+    options: tuple[str, ...] = (),
+    **extra: Any,
+) -> str:
+    field_id = client.create_field(domainId=domain_id, name=name, type=type_, **extra)["fieldId"]  # type: ignore[arg-type]
+    if options:
+        client.batch_put_field_options(
+            domainId=domain_id,
+            fieldId=field_id,
+            options=[{"name": v.title(), "value": v, "active": True} for v in options],
+        )
+    return field_id
+
+
+def create(
+    client: ConnectCasesClient,
+    domain_id: str,
+    template_id: str,
+    values: dict[str, dict[str, Any]] | None = None,
+    **options: Any,
+) -> str:
+    values = {"title": text("Parcel lost")} if values is None else values
+    return client.create_case(
+        domainId=domain_id, templateId=template_id, fields=as_fields(values), **options
+    )["caseId"]
+
+
+def read(
+    client: ConnectCasesClient, domain_id: str, case_id: str, ids: list[str] | None = None
+) -> dict[str, dict[str, Any]]:
+    answer = client.get_case(
+        domainId=domain_id, caseId=case_id, fields=[{"id": i} for i in ids or ALL_SYSTEM]
+    )
+    return {item["id"]: dict(item["value"]) for item in answer["fields"]}
+
+
+def update(
+    client: ConnectCasesClient,
+    domain_id: str,
+    case_id: str,
+    values: dict[str, dict[str, Any]],
+    **options: Any,
+) -> None:
+    client.update_case(domainId=domain_id, caseId=case_id, fields=as_fields(values), **options)
+
+
+def audit_types(client: ConnectCasesClient, domain_id: str, case_id: str) -> list[str]:
+    answer = client.get_case_audit_events(domainId=domain_id, caseId=case_id)
+    return [event["type"] for event in answer["auditEvents"]]
+
+
+def audit_events(client: ConnectCasesClient, domain_id: str, case_id: str) -> list[Any]:
+    return list(client.get_case_audit_events(domainId=domain_id, caseId=case_id)["auditEvents"])
+
+
+def domain_of(mock: CasesMock, domain_id: str) -> Domain:
+    """The stored record of a domain (for the few tests that look behind the API)."""
+    return mock.store.region(REGION).domains[domain_id]
+
+
+@contextmanager
+def small_mock(**quotas: Any) -> Iterator[tuple[ConnectCasesClient, str, str, str]]:
+    """A mock with the given Settings, a domain, a template and a case."""
+    with mock_cases(region=REGION, settings=Settings(**quotas)) as mock:
+        client: ConnectCasesClient = mock.client()
+        domain_id = client.create_domain(name="d")["domainId"]
+        template_id = make_template(client, domain_id)
+        yield client, domain_id, template_id, create(client, domain_id, template_id)
+
+
+# -- related items ----------------------------------------------------------------------------
+
+
+def comment(body: str = "Customer called back") -> dict[str, Any]:
+    return {"comment": {"body": body, "contentType": "Text/Plain"}}
+
+
+def contact(arn: str = CONTACT) -> dict[str, Any]:
+    return {"contact": {"contactArn": arn}}
+
+
+def sla(
+    name: str = "Resolve", minutes: int = 60, target: str = "closed", field_id: str = "status"
+) -> dict[str, Any]:
+    return {
+        "sla": {
+            "slaInputConfiguration": {
+                "name": name,
+                "type": "CaseField",
+                "fieldId": field_id,
+                "targetFieldValues": [text(target)],
+                "targetSlaMinutes": minutes,
+            }
+        }
+    }
+
+
+def custom(**values: dict[str, Any]) -> dict[str, Any]:
+    return {"custom": {"fields": [{"id": k, "value": v} for k, v in values.items()]}}
+
+
+def add(
+    client: ConnectCasesClient,
+    domain_id: str,
+    case_id: str,
+    item_type: str,
+    content: dict[str, Any],
+    **options: Any,
+) -> str:
+    return client.create_related_item(
+        domainId=domain_id,
+        caseId=case_id,
+        type=item_type,  # type: ignore[arg-type]
+        content=content,  # type: ignore[arg-type]
+        **options,
+    )["relatedItemId"]
+
+
+def at(minutes: int) -> datetime:
+    return START + timedelta(minutes=minutes)
+
+
+def add_at(minutes: int, *args: Any, **kwargs: Any) -> str:
+    """``add`` with the clock at START + ``minutes``."""
+    with time_machine.travel(at(minutes), tick=False):
+        return add(*args, **kwargs)
+
+
+def items(
+    client: ConnectCasesClient, domain_id: str, case_id: str, **options: Any
+) -> list[dict[str, Any]]:
+    answer = client.search_related_items(domainId=domain_id, caseId=case_id, **options)
+    return [dict(item) for item in answer["relatedItems"]]
+
+
+def item(client: ConnectCasesClient, domain_id: str, case_id: str, item_id: str) -> dict[str, Any]:
+    return next(i for i in items(client, domain_id, case_id) if i["relatedItemId"] == item_id)
+
+
+def sla_config(client: ConnectCasesClient, domain_id: str, case_id: str, item_id: str) -> Any:
+    return item(client, domain_id, case_id, item_id)["content"]["sla"]["slaConfiguration"]
+
+
+# -- merges -----------------------------------------------------------------------------------
+
+
+def start_merge(
+    client: ConnectCasesClient, domain_id: str, primary: str, secondary: str, **options: Any
+) -> None:
+    client.start_merge_cases(  # type: ignore[attr-defined]
+        domainId=domain_id, caseId=primary, secondaryCaseIds=[secondary], **options
+    )
+
+
+def merge_status(client: ConnectCasesClient, domain_id: str, case_id: str) -> dict[str, Any]:
+    answer: dict[str, Any] = client.get_merge_cases_status(  # type: ignore[attr-defined]
+        domainId=domain_id, caseId=case_id
+    )
+    answer.pop("ResponseMetadata")
+    return answer
+
+
+# -- threads ----------------------------------------------------------------------------------
+
+
+def in_threads(count: int, work: Callable[[int], T]) -> list[T]:
+    """Run ``work(i)`` for i in range(count) in as many threads, released together."""
+    barrier = threading.Barrier(count)
+
+    def run(index: int) -> T:
+        barrier.wait()
+        return work(index)
+
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        return list(pool.map(run, range(count)))
+
+
+def outcome(call: Callable[[], object]) -> str:
+    try:
+        call()
+    except ClientError as error:
+        return error.response["Error"]["Code"]
+    return "ok"
+
+
+# -- docs pages -------------------------------------------------------------------------------
+
+
+def run_python_blocks(page: str) -> dict[str, Any]:
+    """Run the ```python blocks of a docs page in order, in one namespace."""
+    source = (DOCS / page).read_text()
+    blocks = re.findall(r"```python\n(.*?)```", source, flags=re.DOTALL)
+    assert blocks, page
+    namespace: dict[str, Any] = {"__name__": f"docs_{page}"}
+    try:
+        for block in blocks:
+            exec(compile(block, page, "exec"), namespace)
+    finally:
+        mock = namespace.get("m")
+        while isinstance(mock, CasesMock) and mock.active:
+            mock.stop()
+    return namespace
