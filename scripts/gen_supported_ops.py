@@ -4,7 +4,7 @@ botocore's connectcases model.
     python scripts/gen_supported_ops.py          # regenerate the page
     python scripts/gen_supported_ops.py --check  # exit 1 when the committed page is stale
 
-tests/test_model_sweep.py fails when the committed page differs from what this writes.
+tests/protocol/test_model_sweep.py fails when the committed page differs from what this writes.
 """
 
 from __future__ import annotations

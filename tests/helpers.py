@@ -49,7 +49,8 @@ ALL_SYSTEM = [
     "created_by",
     "last_updated_user",
 ]
-DOCS = Path(__file__).resolve().parent.parent / "docs"
+ROOT = Path(__file__).resolve().parent.parent  # the checkout
+DOCS = ROOT / "docs"
 
 needs_merge = pytest.mark.skipif(
     not _model.has_operation("StartMergeCases"), reason="no StartMergeCases in this botocore"

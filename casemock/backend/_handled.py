@@ -7,7 +7,7 @@ error AWS would not give, would make a test pass or fail for the wrong reason. S
 member of every structure and union an operation's input can reach is listed here once
 its behaviour is implemented (or deliberately a no-op, said in docs/behaviour.md):
 
-- ``tests/test_model_drift.py`` walks the installed model and fails for every member an
+- ``tests/protocol/test_model_drift.py`` walks the installed model and fails for every member an
   operation's input can reach that ``HANDLED`` lacks;
 - at run time a request that uses such a member raises ``UnsupportedMemberError``
   (naming the operation, the member and the botocore version) before its handler runs.

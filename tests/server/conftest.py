@@ -1,4 +1,5 @@
-"""A casemock HTTP server on a free port for the real-client scenarios."""
+"""A casemock HTTP server on a free port for the real-client scenarios, and Debian's
+headless Chromium driven by Playwright (never a browser download of Playwright's own)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
 from casemock import CasesMock
 from casemock.server import run_in_thread
@@ -36,3 +38,34 @@ def client_env(tmp_path: Path) -> dict[str, str]:
         AWS_EC2_METADATA_DISABLED="true",
     )
     return env
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+# As root, on a machine whose network reaches no Google host: no sandbox, and none of
+# Chromium's background connections.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Chromium, launched once per module; a missing browser fails (CI installs it)."""
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(
+            f"{CHROMIUM} not found: install Debian's chromium and chromium-driver "
+            "(.ci/run does: apt-get install -y --no-install-recommends chromium chromium-driver)"
+        )
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()

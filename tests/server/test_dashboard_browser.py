@@ -6,47 +6,18 @@ case on its own while open, and still shows both after a reload."""
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from casemock import CasesMock
 from casemock.server import Server, run_in_thread
 from tests.server.serving import client
 
-CHROMIUM = Path("/usr/bin/chromium")
-# As root, on a machine whose network reaches no Google host: no sandbox, and none of
-# Chromium's background connections.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 EVIL_TITLE = "<script>window.pwned = true</script><img src=x onerror=window.pwned=true>"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.fail(
-            f"{CHROMIUM} not found: install Debian's chromium and chromium-driver "
-            "(apt-get install -y --no-install-recommends chromium chromium-driver)"
-        )
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from __future__ import annotations
 import dataclasses
 import re
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,9 +15,10 @@ from botocore.exceptions import ClientError
 
 from casemock import CasesMock, CasesMockError, Settings, _model, mock_cases
 from casemock._settings import REALISM
+from tests.helpers import ROOT
 
 pytest_plugins = ["pytester"]
-DOCS = Path(__file__).resolve().parent.parent / "docs"
+DOCS = ROOT / "docs"
 SWITCHES = {
     "search_delay": 0.0,
     "merge_polls_until_complete": 0,

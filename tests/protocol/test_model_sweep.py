@@ -20,7 +20,6 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -37,7 +36,8 @@ from casemock._protocol.output_check import check_output
 from casemock._protocol.validation import validate_input
 from casemock.backend._registry import MODULES, handler_for, handlers
 from casemock.backend._registry import operation as register_operation
-from tests.model_inputs import (
+from tests.helpers import ROOT
+from tests.protocol.model_inputs import (
     Step,
     body_bytes,
     build,
@@ -48,7 +48,6 @@ from tests.model_inputs import (
     serialize,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
 OPERATIONS = sorted(_model.operation_names())
 # Values tried, in order, to break a pattern while respecting the length limits.
 BAD_STRINGS = ["a ", " ", "!", "a!", "\t", "aws:x", "é", "a\n", "?" * 3]

@@ -38,7 +38,7 @@ from botocore.model import ListShape, MapShape, Shape, StructureShape
 from casemock import CasesMock, _model, mock_cases
 from casemock._dispatch import handle
 from casemock._protocol.decoder import MAX_DEPTH
-from tests.model_inputs import Step, build, constrained_paths, place, serialize
+from tests.protocol.model_inputs import Step, build, constrained_paths, place, serialize
 
 REGION = "us-east-1"
 OPERATIONS = sorted(_model.operation_names())

@@ -28,6 +28,7 @@ from casemock import (
     mock_cases,
 )
 from casemock.backend._registry import handlers
+from tests.helpers import ROOT
 
 if TYPE_CHECKING:
     from types_boto3_connectcases import ConnectCasesClient
@@ -413,7 +414,7 @@ def test_repr_says_whether_active_and_what_it_holds() -> None:
 
 
 def test_readme_examples_run(tmp_path: Path) -> None:
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    readme = (ROOT / "README.md").read_text()
     blocks = [b for b in re.findall(r"```python\n(.*?)```", readme, re.S) if "mock_cases" in b]
     assert len(blocks) >= 2
     runner = (

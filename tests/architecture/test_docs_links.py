@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers import ROOT
+
 DOCS = ROOT / "docs"
 _CITED = re.compile(r"docs/([a-z0-9-]+\.md)(?:#([a-z0-9-]+))?")
 _LINKED = re.compile(r"\]\(([a-z0-9-]+\.md)(?:#([a-z0-9-]+))?\)")

@@ -10,7 +10,6 @@ naming it: implement it, document it in docs/behaviour.md, then add it to ``HAND
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import botocore
@@ -19,7 +18,7 @@ from botocore.model import StructureShape
 
 from casemock import CasesMock, UnsupportedMemberError, UnsupportedOperationError, _model
 from casemock.backend import _handled
-from tests.helpers import USER, create, make_template, text
+from tests.helpers import ROOT, USER, create, make_template, text
 
 OPERATIONS = sorted(_model.operation_names())
 # The botocore whose model HANDLED was last brought up to date with.
@@ -131,7 +130,7 @@ def test_requests_that_do_not_use_the_member_still_work(
 def test_the_error_links_a_heading_that_exists() -> None:
     error = UnsupportedMemberError("CreateCase", "performedBy.newMember", "9.9.9")
     page, anchor = str(error).rsplit("/docs/", 1)[1].rstrip(".").split("#")
-    text = (Path(__file__).resolve().parent.parent / "docs" / page).read_text()
+    text = (ROOT / "docs" / page).read_text()
     headings = {
         line.lstrip("#").strip().lower().replace(" ", "-")
         for line in text.splitlines()

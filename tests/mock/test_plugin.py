@@ -4,9 +4,10 @@ so these tests pass whether or not the outer run loads it (``-p no:casemock``)."
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
+
+from tests.helpers import ROOT
 
 pytest_plugins = ["pytester"]
 
@@ -276,7 +277,7 @@ def test_entry_point_loads_the_plugin(pytester: pytest.Pytester) -> None:
 
 
 def test_readme_pytest_example_passes(pytester: pytest.Pytester) -> None:
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    readme = (ROOT / "README.md").read_text()
     blocks = [b for b in re.findall(r"```python\n(.*?)```", readme, re.S) if "cases_client" in b]
     assert len(blocks) == 1
     pytester.makepyfile(test_readme=blocks[0])
