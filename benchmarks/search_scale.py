@@ -42,6 +42,7 @@ import boto3
 from casemock import mock_cases
 from casemock._timestamps import format_timestamp
 from casemock.backend._records import Case, Domain
+from casemock.backend.search.index import index_for
 
 if TYPE_CHECKING:
     from types_boto3_connectcases import ConnectCasesClient
@@ -129,7 +130,7 @@ def seed(domain: Domain, cases: list[Case]) -> None:
 def index(domain: Domain, cases: list[Case]) -> None:
     for case in cases:
         domain.case_index.add(case)
-    domain.case_index.refresh()  # the index is built lazily, by the next search
+    index_for(domain)  # the index is built, or brought up to date, lazily by a search
 
 
 def queries(fields: dict[str, str]) -> dict[str, dict[str, Any]]:

@@ -3,6 +3,14 @@
 Every record carries ``seq``, a number from the mock's counter that orders records by
 creation for listing and keyset pagination. Configuration resources are soft-deleted
 (``deleted``), cases and related items are removed for real.
+
+The search index is derived data and lives in ``backend/search``, above these records:
+a domain only holds it, typed by the ``CaseIndex`` protocol (what handlers tell it:
+a case was stored or changed, a case was deleted). A new or restored domain holds
+``Unindexed``, which ignores changes; the search package builds the real index from
+``Domain.cases`` the first time a search needs it and puts it in its place. So this
+module imports nothing from ``search``, and snapshots never carry the index
+(``case_index`` is not an ``__init__`` field, which the snapshot codec skips).
 """
 
 from __future__ import annotations
@@ -10,9 +18,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
-
-from casemock.backend.search.index import CaseIndex
+from typing import Any, Protocol
 
 FieldValueUnion = dict[
     str, Any
@@ -148,6 +154,33 @@ class Case:
     merge_id: str | None = None  # running merge (either role), or completed as secondary
 
 
+class CaseIndex(Protocol):
+    """What handlers need of a domain's search index: to hear about every change.
+
+    ``add(case)`` after a case is stored or changed (its values, its tags or its related
+    items); ``remove(case)`` when it is deleted. Both are cheap: the index records the
+    case and catches up when the next search reads it. A change to a case's values
+    replaces ``case.values`` with a new dict (as UpdateCase does) rather than editing the
+    stored one in place: the index compares what it indexed with what the case holds."""
+
+    def add(self, case: Case) -> None: ...
+
+    def remove(self, case: Case) -> None: ...
+
+
+class Unindexed:
+    """The index of a domain no search has read yet: changes are ignored, because the
+    real index is built from ``Domain.cases`` when a search first needs it."""
+
+    __slots__ = ()
+
+    def add(self, case: Case) -> None:
+        pass
+
+    def remove(self, case: Case) -> None:
+        pass
+
+
 @dataclass
 class Domain:
     seq: int
@@ -172,7 +205,8 @@ class Domain:
     # BatchUpdateCase clientToken -> (request fingerprint, response)
     case_batches: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
     merges: dict[str, Merge] = field(default_factory=dict)  # StartMergeCases, by merge id
-    case_index: CaseIndex = field(default_factory=CaseIndex, repr=False)
+    # derived, not stored: see the module docstring
+    case_index: CaseIndex = field(default_factory=Unindexed, init=False, repr=False, compare=False)
 
 
 @dataclass

@@ -37,10 +37,10 @@ from casemock.backend.search.filters import (
     compile_filter,
     compile_search_term,
 )
+from casemock.backend.search.index import CaseIndex, index_for
 
 if TYPE_CHECKING:
     from casemock.backend._records import Case, Domain
-    from casemock.backend.search.index import CaseIndex
 
 DEFAULT_PAGE_SIZE = 25
 DEFAULT_SORTS = ({"fieldId": "last_updated_datetime", "sortOrder": "Desc"},)
@@ -86,7 +86,7 @@ class _Order:
                 )
             descending = sort["sortOrder"] == "Desc"
             self.kinds.append((found.type, descending))
-            extracts.append(_extract(domain.case_index, field_id, found.type, descending))
+            extracts.append(_extract(index_for(domain), field_id, found.type, descending))
         self.key = _key_function(extracts)
 
     def position(self, key: SortKey) -> list[Any]:
@@ -186,7 +186,7 @@ def find_cases(
     ``visible``, the caller may access), unordered."""
     parts = [
         compile_filter(domain, params.get("filter")),
-        compile_search_term(domain.case_index, params.get("searchTerm")),
+        compile_search_term(index_for(domain), params.get("searchTerm")),
     ]
     if visible is not None:
         parts.append(CompiledFilter(visible))
@@ -219,7 +219,7 @@ def _project(case: Case, field_ids: list[str]) -> list[dict[str, Any]]:
 @operation("SearchCases")
 def search_cases(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     domain = ctx.domain(params["domainId"])
-    domain.case_index.refresh()  # before the sort keys read it
+    index_for(domain)  # up to date before the sort keys read it
     order = _Order(domain, params.get("sorts") or DEFAULT_SORTS)
     query = {
         "operation": "SearchCases",

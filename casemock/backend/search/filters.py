@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from casemock._errors import validation_error
 from casemock._timestamps import parse_instant
-from casemock.backend.search.index import SEPARATOR, CaseIndex, text_of
+from casemock.backend.search.index import SEPARATOR, CaseIndex, index_for, text_of
 
 if TYPE_CHECKING:
     from casemock.backend._records import Case, Domain
@@ -95,10 +95,10 @@ MATCH_ALL = CompiledFilter(_always)
 
 def compile_filter(domain: Domain, case_filter: dict[str, Any] | None) -> CompiledFilter:
     """Check ``case_filter`` against ``domain`` (ValidationException) and compile it."""
-    domain.case_index.refresh()
+    index = index_for(domain)
     if not case_filter:
         return MATCH_ALL
-    return _compile(domain, domain.case_index, case_filter, "filter", 1)
+    return _compile(domain, index, case_filter, "filter", 1)
 
 
 def compile_search_term(index: CaseIndex, search_term: str | None) -> CompiledFilter:

@@ -20,9 +20,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from casemock._timestamps import parse_instant
+from casemock.backend._records import Unindexed
 
 if TYPE_CHECKING:
-    from casemock.backend._records import Case
+    from casemock.backend._records import Case, Domain
 
 SEPARATOR = "\x00"  # between the values of a case's search text
 
@@ -79,6 +80,10 @@ class CaseIndex:
     # cases added or changed since the last refresh(): indexed when a search needs them,
     # so CreateCase and UpdateCase pay one dict write
     pending: dict[str, Case] = field(default_factory=dict)
+
+    def __reduce__(self) -> tuple[type[Unindexed], tuple[()]]:
+        """Pickled (by snapshots) as the placeholder: derived data is rebuilt, not stored."""
+        return (Unindexed, ())
 
     def add(self, case: Case) -> None:
         """Index ``case`` as it will be at the next ``refresh()``, replacing what was
@@ -213,3 +218,15 @@ def _discard(index: dict[Any, str | set[str]], key: Any, case_id: str) -> None:
         index[key] = next(iter(found))
     elif not found:
         del index[key]
+
+
+def index_for(domain: Domain) -> CaseIndex:
+    """The domain's case index, up to date: built from its cases the first time a search
+    needs it (a new or restored domain holds the ``Unindexed`` placeholder)."""
+    index = domain.case_index
+    if not isinstance(index, CaseIndex):
+        index = CaseIndex()
+        index.rebuild(domain.cases.values())
+        domain.case_index = index
+    index.refresh()
+    return index
