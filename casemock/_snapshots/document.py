@@ -3,7 +3,8 @@
 A document holds every region of the mock (domains with everything in them, written by
 ``_record_codec``), the mock's record counter and, for a seeded mock, its random state.
 Restoring builds the complete new state first and swaps it in last, so a document that
-cannot be read leaves the mock as it was. The case index is rebuilt, not stored.
+cannot be read leaves the mock as it was. The search index is not stored: a search
+builds it from the restored cases when it first needs it.
 
 The document ``snapshot()`` returns (a ``StateDocument``, a ``dict``) also remembers the
 state in pickled form, so restoring that same object again and again (seed once, restore
@@ -138,9 +139,6 @@ def _load_regions(doc: Mapping[str, Any]) -> Regions:
             domains = load_domains(content["domains"])
         except LoadError as error:
             raise error.at("domains").at(region) from None
-        for domain in domains.values():
-            for case in domain.cases.values():
-                domain.case_index.add(case)
         loaded[region] = domains
     return loaded
 
