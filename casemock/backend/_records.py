@@ -25,14 +25,14 @@ FieldValueUnion = dict[
 ]  # exactly one of stringValue/doubleValue/booleanValue/emptyValue/userArnValue
 
 
-@dataclass
+@dataclass(slots=True)
 class FieldOption:
     name: str
     value: str
     active: bool
 
 
-@dataclass
+@dataclass(slots=True)
 class Field:
     seq: int
     field_id: str
@@ -49,7 +49,7 @@ class Field:
     tags: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(slots=True)
 class Layout:
     seq: int
     layout_id: str
@@ -62,7 +62,7 @@ class Layout:
     tags: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(slots=True)
 class Template:
     seq: int
     template_id: str
@@ -80,7 +80,7 @@ class Template:
     tags: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(slots=True)
 class CaseRule:
     seq: int
     case_rule_id: str
@@ -94,7 +94,7 @@ class CaseRule:
     tags: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(slots=True)
 class AuditEvent:
     seq: int
     event_id: str
@@ -106,7 +106,7 @@ class AuditEvent:
     merge_metadata: dict[str, Any] | None = None  # AuditMergeMetadata of Case.Merged events
 
 
-@dataclass
+@dataclass(slots=True)
 class RelatedItem:
     seq: int
     related_item_id: str
@@ -120,7 +120,7 @@ class RelatedItem:
     tags: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(slots=True)
 class Merge:
     """A StartMergeCases merge of ``secondary_id`` into ``primary_id``.
 
@@ -137,7 +137,7 @@ class Merge:
     completed: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class Case:
     seq: int
     case_id: str
@@ -181,7 +181,7 @@ class Unindexed:
         pass
 
 
-@dataclass
+@dataclass(slots=True)
 class Domain:
     seq: int
     domain_id: str
@@ -209,7 +209,7 @@ class Domain:
     case_index: CaseIndex = field(default_factory=Unindexed, init=False, repr=False, compare=False)
 
 
-@dataclass
+@dataclass(slots=True)
 class RegionState:
     """Everything stored for one (account, region). Handlers run under ``lock``."""
 
