@@ -14,7 +14,7 @@ import copy
 from datetime import datetime
 from typing import Any
 
-from casemock._access import case_filter, check_case_access
+from casemock._access import check_case_access
 from casemock._errors import ServiceError, conflict, not_found, quota_exceeded, validation_error
 from casemock._settings import Settings
 from casemock.backend._context import Context
@@ -28,6 +28,7 @@ from casemock.backend.cases.lifecycle import (
     resolve_case_identifiers,
 )
 from casemock.backend.related_items import content
+from casemock.backend.search.related_items import contact_items
 
 UPDATABLE = ("Comment", "Custom")
 LIST_CASES_PAGE_SIZE = 10  # ListCasesForContact maxResults: 1-10
@@ -89,6 +90,7 @@ def add_item(
         performed_by=dict(performed_by) if performed_by else None,
     )
     case.related_items[item_id] = item
+    domain.case_index.add(case)  # the search index picks the item up
     audit.record(
         ctx, case, "RelatedItem.Created", [], performed_by, related_item_type=item_type, now=now
     )
@@ -169,6 +171,7 @@ def delete_related_item(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
             "with the Amazon Connect DeleteAttachedFile API."
         )
     del case.related_items[item.related_item_id]
+    domain.case_index.add(case)  # the search index drops the item
     audit.record(ctx, case, "RelatedItem.Deleted", [], None, related_item_type=item.type)
     return {}
 
@@ -178,18 +181,7 @@ def list_cases_for_contact(ctx: Context, params: dict[str, Any]) -> dict[str, An
     """Cases with a Contact related item for the contact, latest association first."""
     domain = ctx.domain(params["domainId"])
     contact_arn: str = params["contactArn"]
-    latest: dict[str, RelatedItem] = {}
-    visible = case_filter(ctx)
-    for case in domain.cases.values():
-        if visible is not None and not visible(case):
-            continue
-        for item in case.related_items.values():
-            if item.type != "Contact" or item.content["contact"]["contactArn"] != contact_arn:
-                continue
-            best = latest.get(case.case_id)
-            if best is None or content.newest_first(item) < content.newest_first(best):
-                latest[case.case_id] = item
-    ordered = sorted(latest.values(), key=content.newest_first)
+    ordered = contact_items(ctx, domain, contact_arn)  # from the domain's search index
     chunk, token = page(
         ordered,
         content.newest_first,

@@ -1,27 +1,32 @@
 """SearchCases: filter, searchTerm, sorts, projection, totalCount and keyset paging over a
-domain's cases, served from the domain's ``CaseIndex`` (see ``_case_index``).
+domain's cases, served from the domain's ``CaseSearchIndex``.
 
-How a search runs: the filter is checked and compiled once (``case_filters``); when it
-allows an index lookup (``equalTo`` on a field, a tag, an ``andAll`` holding one) only
-the candidates the index names are verified, otherwise one pass over the cases applies
-the compiled predicates. Only the matches get sort keys; a page is the k smallest keys
-(``heapq`` when there are many matches), after the position a ``nextToken`` carries.
+How a search runs: the filter and the searchTerm are checked and compiled once
+(``filters``) and evaluated on the index into the exact set of matching cases (a bitmap
+or a small set); a caller restricted by tag-based access (``CasesMock.restrict_access``)
+is limited to the cases carrying its tags the same way. ``totalCount`` is the size of
+that set. The page is then found one of two ways, whichever costs less for the number of
+matches ``m`` among ``N`` cases:
 
-Callers restricted by tag-based access (``CasesMock.restrict_access``) see, and count in
-``totalCount``, only the cases in their scope.
+* few matches (``m * m * 5 <= page * N``): their sort keys are computed and the page is
+  the smallest keys after the ``nextToken`` position (``heapq`` when there are many);
+* many matches: the first sort field's ``Ordered`` structure is walked in sort order from
+  the ``nextToken`` position, keeping the matches, until the page is full: about
+  ``page * N / m`` steps. Cases without a value for the sort field come after it.
 
 Order: the requested sorts (default ``last_updated_datetime`` Desc), cases without a
 value for a sort field last, then the case id, so every case has a unique position and
 paging neither repeats nor skips cases when others are created, changed or deleted in
-between. String sort values compare by code point on their first ``SORT_PREFIX``
-characters (which keeps a position small enough for a ``nextToken``).
+between. String sort values compare by code point on their first ``PREFIX`` characters
+(which keeps a position small enough for a ``nextToken``).
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
 import heapq
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
@@ -30,26 +35,24 @@ from casemock._errors import validation_error
 from casemock.backend._context import Context
 from casemock.backend._pagination import decode_token, encode_token
 from casemock.backend._registry import operation
-from casemock.backend.search.filters import (
-    MATCH_ALL,
-    CompiledFilter,
-    all_of,
-    compile_filter,
-    compile_search_term,
-)
-from casemock.backend.search.index import CaseIndex, index_for
+from casemock.backend.search import docsets
+from casemock.backend.search.docsets import Docs
+from casemock.backend.search.fields import MISSING, PREFIX
+from casemock.backend.search.filters import Plan, all_of, compile_filter, compile_search_term
+from casemock.backend.search.index import CaseSearchIndex, index_for, number_of, text_of
+from casemock.backend.search.ordered import Ordered
 
 if TYPE_CHECKING:
     from casemock.backend._records import Case, Domain
 
 DEFAULT_PAGE_SIZE = 25
 DEFAULT_SORTS = ({"fieldId": "last_updated_datetime", "sortOrder": "Desc"},)
-SORT_PREFIX = 255
 _HEAP_FACTOR = 4  # use heapq.nsmallest when there are this many times more matches than a page
 _NUMERIC_SORTS = frozenset({"DateTime", "Number", "Boolean"})
+_KINDS = {"DateTime": "t", "Number": "n", "Boolean": "b"}  # index kinds; others "s"
 
 SortKey = tuple[Any, ...]  # (missing, value) per sort, then the case id
-Extract = Callable[["Case"], Any]  # a case's sort value in sort direction, or None
+Extract = Callable[[int], Any]  # a doc's sort value in sort direction, or None
 
 
 class _Descending:
@@ -73,8 +76,11 @@ class _Descending:
 class _Order:
     """The sort of one request: sort keys for cases, and positions for tokens."""
 
-    def __init__(self, domain: Domain, sorts: Iterable[dict[str, Any]]) -> None:
+    def __init__(
+        self, domain: Domain, index: CaseSearchIndex, sorts: Iterable[dict[str, Any]]
+    ) -> None:
         self.kinds: list[tuple[str, bool]] = []  # (field type, descending) per sort
+        self.sorts: list[tuple[str, str, bool]] = []  # (field id, index kind, descending)
         extracts: list[Extract] = []
         for number, sort in enumerate(sorts):
             field_id = sort["fieldId"]
@@ -85,9 +91,11 @@ class _Order:
                     f"{domain.domain_id}."
                 )
             descending = sort["sortOrder"] == "Desc"
+            kind = _KINDS.get(found.type, "s")
             self.kinds.append((found.type, descending))
-            extracts.append(_extract(index_for(domain), field_id, found.type, descending))
-        self.key = _key_function(extracts)
+            self.sorts.append((field_id, kind, descending))
+            extracts.append(_extract(index, field_id, kind, descending))
+        self.key = _key_function(index, extracts)
 
     def position(self, key: SortKey) -> list[Any]:
         """The JSON form of a sort key: sort values as stored, not in sort direction."""
@@ -123,83 +131,263 @@ class _Order:
         return tuple(out)
 
 
-def _extract(index: CaseIndex, field_id: str, kind: str, descending: bool) -> Extract:
+def _extract(index: CaseSearchIndex, field_id: str, kind: str, descending: bool) -> Extract:
     sign = -1 if descending else 1
-    if kind == "DateTime":
-        by_case = index.instants.get(field_id, {})  # read-only within one request
+    cases = index.cases
+    if kind == "t":
+        found = index.fields.get(field_id)
+        column = None if found is None else found.instant_of
 
-        def instant(case: Case) -> Any:
-            value = by_case.get(case.case_id)
-            return None if value is None else sign * value
+        def instant(doc: int) -> Any:
+            if column is None or doc >= len(column) or column[doc] == MISSING:
+                return None
+            return sign * column[doc]
 
         return instant
-    if kind in ("Number", "Boolean"):
-        member = "doubleValue" if kind == "Number" else "booleanValue"
+    if kind == "n":
 
-        def number(case: Case) -> Any:
-            value = case.values.get(field_id)
-            raw = None if value is None else value.get(member)
+        def number(doc: int) -> Any:
+            value = cases[doc].values.get(field_id)  # type: ignore[union-attr]
+            raw = None if value is None else number_of(value)
             return None if raw is None else sign * raw
 
         return number
+    if kind == "b":
 
-    def text(case: Case) -> Any:
-        value = case.values.get(field_id)
-        if value is None:
-            return None
-        raw = value.get("stringValue")
+        def flag(doc: int) -> Any:
+            value = cases[doc].values.get(field_id)  # type: ignore[union-attr]
+            raw = None if value is None else value.get("booleanValue")
+            return sign * raw if isinstance(raw, bool) else None
+
+        return flag
+
+    def text(doc: int) -> Any:
+        value = cases[doc].values.get(field_id)  # type: ignore[union-attr]
+        raw = None if value is None else text_of(value)
         if raw is None:
-            raw = value.get("userArnValue")
-            if raw is None:
-                return None
-        raw = raw[:SORT_PREFIX]
+            return None
+        raw = raw[:PREFIX]
         return _Descending(raw) if descending else raw
 
     return text
 
 
-def _key_function(extracts: list[Extract]) -> Callable[[Case], SortKey]:
+def _key_function(index: CaseSearchIndex, extracts: list[Extract]) -> Callable[[int], SortKey]:
+    cases = index.cases
     if len(extracts) == 1:
         (first,) = extracts
 
-        def one_key(case: Case) -> SortKey:
-            value = first(case)
-            return (1, None, case.case_id) if value is None else (0, value, case.case_id)
+        def one_key(doc: int) -> SortKey:
+            value = first(doc)
+            case_id = cases[doc].case_id  # type: ignore[union-attr]
+            return (1, None, case_id) if value is None else (0, value, case_id)
 
         return one_key
 
-    def keys(case: Case) -> SortKey:
+    def keys(doc: int) -> SortKey:
         out: list[Any] = []
         for extract in extracts:
-            value = extract(case)
+            value = extract(doc)
             out += (1, None) if value is None else (0, value)
-        out.append(case.case_id)
+        out.append(cases[doc].case_id)  # type: ignore[union-attr]
         return tuple(out)
 
     return keys
 
 
-def find_cases(
-    domain: Domain, params: dict[str, Any], visible: Callable[[Case], bool] | None = None
-) -> list[Case]:
-    """Every case of ``domain`` the request's filter and searchTerm select (and, with
-    ``visible``, the caller may access), unordered."""
-    parts = [
-        compile_filter(domain, params.get("filter")),
-        compile_search_term(index_for(domain), params.get("searchTerm")),
+# -- matching -----------------------------------------------------------------------------
+
+
+def _scope_plan(scope: _access.Scope) -> Plan:
+    """The cases a restricted caller may access: for every key, one of its values."""
+
+    def accessible(index: CaseSearchIndex) -> Docs:
+        result: Docs = index.alive
+        for key, values in scope.items():
+            allowed = docsets.union_of([index.tagged(key, v) for v in values], index.dense)
+            result = docsets.both(result, allowed)
+        return result
+
+    return accessible
+
+
+def find_docs(
+    domain: Domain,
+    index: CaseSearchIndex,
+    params: dict[str, Any],
+    scope: _access.Scope | None = None,
+) -> Docs:
+    """The docs of every case the request's filter and searchTerm select (and, with
+    ``scope``, the caller may access)."""
+    plans = [
+        plan
+        for plan in (
+            compile_filter(domain, params.get("filter")),
+            compile_search_term(params.get("searchTerm")),
+            None if scope is None else _scope_plan(scope),
+        )
+        if plan is not None
     ]
-    if visible is not None:
-        parts.append(CompiledFilter(visible))
-    compiled = all_of(parts)
-    if compiled is MATCH_ALL:
-        return list(domain.cases.values())
-    if compiled.candidates is None:
-        matches = compiled.matches
-        return [case for case in domain.cases.values() if matches(case)]
-    stored = domain.cases
-    found = [case for case_id in compiled.candidates() if (case := stored.get(case_id))]
-    residual = compiled.residual
-    return found if residual is None else [case for case in found if residual(case)]
+    return all_of(plans)(index)
+
+
+def find_cases(domain: Domain, params: dict[str, Any]) -> list[Case]:
+    """Every case the request's filter and searchTerm select, unordered."""
+    index = index_for(domain)
+    return [index.case(doc) for doc in docsets.members(find_docs(domain, index, params))]
+
+
+# -- the page -----------------------------------------------------------------------------
+
+
+def _by_key(order: _Order, docs: Iterable[int], after: SortKey | None, want: int) -> list[int]:
+    """The ``want`` docs with the smallest keys after ``after``, in order."""
+    key = order.key
+    keyed = [(key(doc), doc) for doc in docs]
+    if after is not None:
+        keyed = [item for item in keyed if after < item[0]]
+    if len(keyed) > _HEAP_FACTOR * want:
+        top = heapq.nsmallest(want, keyed, key=itemgetter(0))
+    else:
+        top = sorted(keyed, key=itemgetter(0))[:want]
+    return [doc for _, doc in top]
+
+
+def _few(count: int, want: int, among: int) -> bool:
+    """Whether sorting ``count`` matches costs less than walking ``among`` entries."""
+    return count <= want or count * count * 5 <= want * among
+
+
+def _page(
+    index: CaseSearchIndex, order: _Order, matches: Docs, after: SortKey | None, want: int
+) -> list[int]:
+    """The docs of the next page (``want`` = page size + 1, to tell if more follow)."""
+    count = docsets.size(matches)
+    if not count:
+        return []
+    if _few(count, want, index.count):
+        return _by_key(order, docsets.members(matches), after, want)
+    field_id, kind, _ = order.sorts[0]
+    ordered = index.ordered(field_id, kind)
+    found: list[int] = []
+    if ordered is not None and ordered.present and (after is None or after[0] == 0):
+        present = ordered.present
+        held = matches if ordered.size == index.count else docsets.both(matches, present)
+        count = docsets.size(held)
+        if _few(count, want, ordered.size):
+            found = _by_key(order, docsets.members(held), after, want)
+        elif count:
+            found = _walk(order, ordered, docsets.tester(held), after, want)
+        if len(found) >= want:
+            return found
+    lacking = matches if not ordered or not ordered.present else _minus(matches, ordered.present)
+    count = docsets.size(lacking)
+    if not count:
+        return found
+    if len(order.sorts) > 1 or _few(count, want - len(found), index.count):
+        return found + _by_key(order, docsets.members(lacking), after, want - len(found))
+    by_id = index.case_order()
+    start = 0 if after is None or after[0] == 0 else by_id.upper(after[-1])
+    test = docsets.tester(lacking)
+    for _, doc in by_id.ascending(start):
+        if test(doc):
+            found.append(doc)
+            if len(found) >= want:
+                break
+    return found
+
+
+def _minus(docs: Docs, other: int) -> Docs:
+    if isinstance(docs, int):
+        return docs ^ (docs & other)
+    test = docsets.tester(other)
+    return frozenset(doc for doc in docs if not test(doc))
+
+
+def _natural(order: _Order, after: SortKey) -> Any:
+    """The first sort's value of a position, as the index stores it."""
+    value = after[1]
+    _, kind, descending = order.sorts[0]
+    if not descending:
+        return value
+    return value.text if kind == "s" else -value
+
+
+def _walk(
+    order: _Order, ordered: Ordered, test: Callable[[int], bool], after: SortKey | None, want: int
+) -> list[int]:
+    """Matches (``test``) with a value for the first sort, in order, after ``after``."""
+    descending = order.sorts[0][2]
+    single = len(order.sorts) == 1
+    key = order.key
+    start_value = None if after is None else _natural(order, after)
+    found: list[int] = []
+    for value, group in _groups(ordered, descending, start_value):
+        kept = [doc for doc in group if test(doc)]
+        if not kept:
+            continue
+        if after is not None and value == start_value:
+            kept = [doc for doc in kept if after < key(doc)]
+        if not single and len(kept) > 1:
+            kept.sort(key=key)
+        found += kept
+        if len(found) >= want:
+            break
+    return found[:want] if single else found
+
+
+def _groups(ordered: Ordered, descending: bool, start: Any) -> Iterator[tuple[Any, Sequence[int]]]:
+    """(value, docs holding it in case id order) in sort order, from ``start``'s group."""
+    vals_of, docs_of = ordered.vals, ordered.docs
+    if not descending:
+        position = 0 if start is None else ordered.lower(start)
+        number, at = ordered._locate(position)
+        while number < len(vals_of):
+            vals, docs = vals_of[number], docs_of[number]
+            end = len(vals)
+            while at < end:
+                value = vals[at]
+                if at + 1 == end or vals[at + 1] != value:
+                    yield value, docs[at : at + 1]
+                    at += 1
+                    continue
+                stop = bisect.bisect_right(vals, value, at)
+                if stop < end or number + 1 == len(vals_of) or vals_of[number + 1][0] != value:
+                    yield value, docs[at:stop]
+                    at = stop
+                    continue
+                position = ordered._starts()[number] + at  # the group runs on: find its end
+                stop = ordered.upper(value)
+                yield value, ordered.docs_between(position, stop)
+                number, at = ordered._locate(stop)
+                break
+            else:
+                number, at = number + 1, 0
+        return
+    position = ordered.size if start is None else ordered.upper(start)
+    while position > 0:
+        number, at = ordered._locate(position)
+        if at == 0:
+            number -= 1
+            at = len(vals_of[number])
+        vals, docs = vals_of[number], docs_of[number]
+        while at > 0:
+            value = vals[at - 1]
+            if at == 1 or vals[at - 2] != value:
+                first = at - 1
+            else:
+                first = bisect.bisect_left(vals, value, 0, at)
+            if first == 0 and number > 0 and vals_of[number - 1][-1] == value:
+                first_position = ordered.lower(value)  # the group starts in a bucket before
+                yield value, ordered.docs_between(first_position, position)
+                position = first_position
+                break
+            yield value, docs[first:at]
+            position -= at - first
+            at = first
+
+
+# -- the operation ------------------------------------------------------------------------
 
 
 @functools.cache
@@ -219,8 +407,8 @@ def _project(case: Case, field_ids: list[str]) -> list[dict[str, Any]]:
 @operation("SearchCases")
 def search_cases(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     domain = ctx.domain(params["domainId"])
-    index_for(domain)  # up to date before the sort keys read it
-    order = _Order(domain, params.get("sorts") or DEFAULT_SORTS)
+    index = index_for(domain)
+    order = _Order(domain, index, params.get("sorts") or DEFAULT_SORTS)
     query = {
         "operation": "SearchCases",
         "domainId": domain.domain_id,
@@ -232,16 +420,10 @@ def search_cases(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     token = params.get("nextToken")
     if token:
         after = order.key_of(decode_token(token, query))
-    matches = find_cases(domain, params, _access.case_filter(ctx))
+    matches = find_docs(domain, index, params, _access.caller_scope(ctx))
     size = params.get("maxResults") or DEFAULT_PAGE_SIZE
-    keyed = [(order.key(case), case) for case in matches]
-    if after is not None:
-        keyed = [item for item in keyed if after < item[0]]
-    if len(keyed) > _HEAP_FACTOR * (size + 1):
-        top = heapq.nsmallest(size + 1, keyed, key=itemgetter(0))
-    else:
-        top = sorted(keyed, key=itemgetter(0))[: size + 1]
-    chunk = top[:size]
+    docs = _page(index, order, matches, after, size + 1)
+    chunk = [index.case(doc) for doc in docs[:size]]
     field_ids = list(dict.fromkeys(item["id"] for item in params.get("fields") or []))
     result: dict[str, Any] = {
         "cases": [
@@ -251,11 +433,11 @@ def search_cases(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
                 "fields": _project(case, field_ids),
                 "tags": dict(case.tags),
             }
-            for _, case in chunk
+            for case in chunk
         ]
     }
     if _reports_total():
-        result["totalCount"] = len(matches)
-    if len(top) > size:
-        result["nextToken"] = encode_token(order.position(chunk[-1][0]), query)
+        result["totalCount"] = docsets.size(matches)
+    if len(docs) > size:
+        result["nextToken"] = encode_token(order.position(order.key(docs[size - 1])), query)
     return result
