@@ -254,8 +254,11 @@ def _by_key(order: _Order, docs: Iterable[int], after: SortKey | None, want: int
 
 
 def _few(count: int, want: int, among: int) -> bool:
-    """Whether sorting ``count`` matches costs less than walking ``among`` entries."""
-    return count <= want or count * count * 5 <= want * among
+    """Whether sorting ``count`` matches costs less than walking a sort order of ``among``
+    entries for ``want`` of them. Sorting costs about a key per match; the walk about a
+    bucket's bitmap test and extraction (some twenty keys' worth) per bucket it opens, and
+    it opens ``want / (count / among)`` entries' worth of buckets."""
+    return count <= want or count * count * 36 <= want * among
 
 
 def _page(
@@ -277,7 +280,7 @@ def _page(
         if _few(count, want, ordered.size):
             found = _by_key(order, docsets.members(held), after, want)
         elif count:
-            found = _walk(order, ordered, docsets.tester(held), after, want)
+            found = _walk(order, ordered, docsets.as_bits(held), count, after, want)
         if len(found) >= want:
             return found
     lacking = matches if not ordered or not ordered.present else _minus(matches, ordered.present)
@@ -313,78 +316,94 @@ def _natural(order: _Order, after: SortKey) -> Any:
     return value.text if kind == "s" else -value
 
 
+_SPARSE = 4  # below one match in this many entries, a bucket's matches are sorted by key
+
+
 def _walk(
-    order: _Order, ordered: Ordered, test: Callable[[int], bool], after: SortKey | None, want: int
+    order: _Order, ordered: Ordered, matches: int, count: int, after: SortKey | None, want: int
 ) -> list[int]:
-    """Matches (``test``) with a value for the first sort, in order, after ``after``."""
+    """Matches with a value for the first sort, in order, after ``after``.
+
+    The buckets of the first sort's structure are visited in sort order from ``after``'s;
+    a bucket without matches (its bitmap AND the matches) is skipped whole. Where matches
+    are sparse, a bucket's matches are extracted from that AND and sorted by key; where
+    they are dense, its entries are walked in order (runs of equal values, which never
+    span buckets, in case id order; with a second sort, each run's matches sorted)."""
     descending = order.sorts[0][2]
     single = len(order.sorts) == 1
     key = order.key
-    start_value = None if after is None else _natural(order, after)
+    vals_of, docs_of = ordered.vals, ordered.docs
+    start = None if after is None else _natural(order, after)
+    if descending:
+        number, offset = ordered.locate(ordered.size if start is None else ordered.upper(start))
+        if offset == 0:
+            number -= 1
+            offset = len(vals_of[number]) if number >= 0 else 0
+        numbers: range = range(number, -1, -1)
+    else:
+        number, offset = ordered.locate(0 if start is None else ordered.lower(start))
+        numbers = range(number, len(vals_of))
+    sparse = count * _SPARSE < ordered.size
+    test: Callable[[int], bool] | None = None
     found: list[int] = []
-    for value, group in _groups(ordered, descending, start_value):
-        kept = [doc for doc in group if test(doc)]
-        if not kept:
-            continue
-        if after is not None and value == start_value:
-            kept = [doc for doc in kept if after < key(doc)]
-        if not single and len(kept) > 1:
-            kept.sort(key=key)
-        found += kept
+    for bucket in numbers:
+        hits = ordered.bucket_bits(bucket) & matches
+        if hits:
+            if sparse:
+                keyed = [(key(doc), doc) for doc in docsets.members(hits)]
+                if after is not None:
+                    keyed = [item for item in keyed if after < item[0]]
+                keyed.sort(key=itemgetter(0))
+                found += [doc for _, doc in keyed]
+            else:
+                if test is None:
+                    test = docsets.tester(matches)
+                vals, docs = vals_of[bucket], docs_of[bucket]
+                low, high = 0, len(vals)
+                if bucket == number:
+                    low, high = (0, offset) if descending else (offset, high)
+                for value, run in _runs(vals, docs, low, high, descending, 64 if single else 0):
+                    kept = [doc for doc in run if test(doc)]
+                    if start is not None and value == start:
+                        kept = [doc for doc in kept if after < key(doc)]  # type: ignore[operator]
+                    if not single and len(kept) > 1:
+                        kept.sort(key=key)
+                    found += kept
+                    if single and len(found) >= want:
+                        break
         if len(found) >= want:
             break
     return found[:want] if single else found
 
 
-def _groups(ordered: Ordered, descending: bool, start: Any) -> Iterator[tuple[Any, Sequence[int]]]:
-    """(value, docs holding it in case id order) in sort order, from ``start``'s group."""
-    vals_of, docs_of = ordered.vals, ordered.docs
+def _runs(
+    vals: Sequence[Any], docs: Sequence[int], low: int, high: int, descending: bool, part: int
+) -> Iterator[tuple[Any, Sequence[int]]]:
+    """(value, docs holding it in case id order) for the entries [low, high) of a bucket,
+    in sort order; with ``part``, a long run is handed out in slices of that many, so a
+    page can stop inside it."""
     if not descending:
-        position = 0 if start is None else ordered.lower(start)
-        number, at = ordered._locate(position)
-        while number < len(vals_of):
-            vals, docs = vals_of[number], docs_of[number]
-            end = len(vals)
-            while at < end:
-                value = vals[at]
-                if at + 1 == end or vals[at + 1] != value:
-                    yield value, docs[at : at + 1]
-                    at += 1
-                    continue
-                stop = bisect.bisect_right(vals, value, at)
-                if stop < end or number + 1 == len(vals_of) or vals_of[number + 1][0] != value:
-                    yield value, docs[at:stop]
-                    at = stop
-                    continue
-                position = ordered._starts()[number] + at  # the group runs on: find its end
-                stop = ordered.upper(value)
-                yield value, ordered.docs_between(position, stop)
-                number, at = ordered._locate(stop)
-                break
-            else:
-                number, at = number + 1, 0
+        at = low
+        while at < high:
+            value = vals[at]
+            stop = at + 1
+            if stop < high and vals[stop] == value:
+                stop = bisect.bisect_right(vals, value, stop, high)
+            step = part or stop - at
+            for begin in range(at, stop, step):
+                yield value, docs[begin : min(begin + step, stop)]
+            at = stop
         return
-    position = ordered.size if start is None else ordered.upper(start)
-    while position > 0:
-        number, at = ordered._locate(position)
-        if at == 0:
-            number -= 1
-            at = len(vals_of[number])
-        vals, docs = vals_of[number], docs_of[number]
-        while at > 0:
-            value = vals[at - 1]
-            if at == 1 or vals[at - 2] != value:
-                first = at - 1
-            else:
-                first = bisect.bisect_left(vals, value, 0, at)
-            if first == 0 and number > 0 and vals_of[number - 1][-1] == value:
-                first_position = ordered.lower(value)  # the group starts in a bucket before
-                yield value, ordered.docs_between(first_position, position)
-                position = first_position
-                break
-            yield value, docs[first:at]
-            position -= at - first
-            at = first
+    at = high
+    while at > low:
+        value = vals[at - 1]
+        first = at - 1
+        if first > low and vals[first - 1] == value:
+            first = bisect.bisect_left(vals, value, low, first)
+        step = part or at - first
+        for begin in range(first, at, step):
+            yield value, docs[begin : min(begin + step, at)]
+        at = first
 
 
 # -- the operation ------------------------------------------------------------------------

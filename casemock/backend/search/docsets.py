@@ -18,7 +18,6 @@ A bitmap costs ``N/8`` bytes whatever it holds, so small sets are kept as doc nu
 
 from __future__ import annotations
 
-import re
 from array import array
 from collections.abc import Callable, Iterable
 from collections.abc import Set as AbstractSet
@@ -28,7 +27,7 @@ Docs = int | AbstractSet[int]  # an int is a bitmap
 Posting = Union[int, "array[int]", "Dense"]  # an int is one doc number
 
 EMPTY: frozenset[int] = frozenset()
-_NONZERO = re.compile(rb"[^\x00]")
+_NONZERO = bytes([0] + [1] * 255)  # translate table: which bytes hold a member
 _BITS = tuple(tuple(b for b in range(8) if byte >> b & 1) for byte in range(256))
 
 
@@ -145,16 +144,28 @@ def size(docs: Docs) -> int:
 
 
 def members(docs: Docs) -> list[int]:
-    """The doc numbers in ``docs``, ascending for a bitmap (a scan of its bytes in C and
-    a step per member)."""
+    """The doc numbers in ``docs``, ascending for a bitmap. A few members are found from
+    the nonzero bytes of the bitmap (``bytes.find``, in C), many from its binary string."""
     if not isinstance(docs, int):
         return list(docs)
+    if docs.bit_count() > 96:
+        text = bin(docs)
+        top = len(text) - 1
+        found = []
+        at = text.find("1", 2)
+        while at >= 0:
+            found.append(top - at)
+            at = text.find("1", at + 1)
+        found.reverse()
+        return found
     raw = docs.to_bytes((docs.bit_length() + 7) >> 3, "little")
-    found: list[int] = []
-    for match in _NONZERO.finditer(raw):
-        start = match.start()
-        base = start << 3
-        found.extend([base + bit for bit in _BITS[raw[start]]])
+    flags = raw.translate(_NONZERO)
+    found = []
+    at = flags.find(1)
+    while at >= 0:
+        base = at << 3
+        found.extend([base + bit for bit in _BITS[raw[at]]])
+        at = flags.find(1, at + 1)
     return found
 
 

@@ -25,6 +25,7 @@ result is exact.
 from __future__ import annotations
 
 from array import array
+from typing import Any
 
 from casemock.backend.search.docsets import Posting
 from casemock.backend.search.ordered import Ordered
@@ -84,6 +85,7 @@ class FieldIndex:
         "instants",
         "is_datetime",
         "numbers",
+        "shared",
         "strings",
         "texts",
     )
@@ -93,6 +95,8 @@ class FieldIndex:
         self.is_datetime = is_datetime
         self.filled: Posting | None = None
         self.strings: dict[str, Posting] = {}
+        # text -> the value dict the cases holding it share (texts held more than once)
+        self.shared: dict[str, dict[str, Any]] = {}
         self.flags: dict[bool, Posting] = {}
         self.numbers: Ordered | None = None
         self.instants: Ordered | None = None

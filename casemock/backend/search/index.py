@@ -20,13 +20,14 @@ The index is derived data: pickling it (snapshots) gives the placeholder back.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from casemock._timestamps import parse_instant
 from casemock.backend._records import Unindexed
 from casemock.backend.search import docsets
-from casemock.backend.search.docsets import Docs, Posting, added, discarded
+from casemock.backend.search.docsets import Dense, Docs, Posting, added, discarded
 from casemock.backend.search.fields import MISSING, PREFIX, FieldIndex
 from casemock.backend.search.ordered import Ordered
 from casemock.backend.search.related_index import RelatedIndex
@@ -35,6 +36,8 @@ if TYPE_CHECKING:
     from casemock.backend._records import Case, Domain, Field, FieldValueUnion
 
 TagItems = tuple[tuple[str, str], ...]
+_BULK = 256  # an empty index takes more new cases than this in one load
+_NEVER = 1 << 62  # a posting size never reached
 
 
 def text_of(value: dict[str, Any]) -> str | None:
@@ -50,11 +53,6 @@ def number_of(value: dict[str, Any]) -> float | None:
     if isinstance(number, (int, float)) and not isinstance(number, bool):
         return float(number)
     return None
-
-
-def is_filled(value: dict[str, Any]) -> bool:
-    """False for what filters treat as no value: ``emptyValue`` or a blank string."""
-    return bool(value) and "emptyValue" not in value and text_of(value) != ""
 
 
 class CaseSearchIndex:
@@ -74,6 +72,9 @@ class CaseSearchIndex:
         self.related = RelatedIndex()
         self.pending: dict[str, Case | None] = {}
         self.dense = docsets.dense_from(0)
+        # while loading: (field id, kind) -> the entries of a sorted structure
+        self._loading: dict[tuple[str, str], list[tuple[Any, str, int]]] | None = None
+        self._loading_numbers: dict[tuple[str, float], FieldValueUnion] = {}
         for case in domain.cases.values():
             self.pending[case.case_id] = case
 
@@ -95,6 +96,9 @@ class CaseSearchIndex:
             return
         pending, self.pending = self.pending, {}
         self.dense = docsets.dense_from(len(self.cases) + len(pending))
+        if not self.count and len(pending) > _BULK:
+            self._load(pending)
+            return
         for case_id, case in pending.items():
             doc = self.doc_of.get(case_id)
             if case is None:
@@ -107,6 +111,32 @@ class CaseSearchIndex:
                 self._update(doc, case)
         if len(self.tag_sets) > 2 * self.count + 64:  # forget tag sets no case has
             self.tag_sets = {items: items for items in self.seen_tags}
+
+    def _load(self, pending: dict[str, Case | None]) -> None:
+        """Index many cases into an empty index: postings stay doc number arrays and the
+        sorted structures' entries are gathered, then bitmaps and structures are built
+        once, instead of one bitmap copy and one insertion per case."""
+        dense, self.dense = self.dense, _NEVER
+        self._loading = {}
+        for case in pending.values():
+            if case is not None:
+                self._update(self._new_doc(case), case)
+        loading, self._loading = self._loading, None
+        self._loading_numbers = {}
+        self.dense = dense
+        for index in self.fields.values():
+            index.filled = _settled(index.filled, dense)
+            _settle(index.strings, dense)
+            _settle(index.flags, dense)
+        _settle(self.tags, dense)
+        for (field_id, kind), entries in loading.items():
+            index = self.fields[field_id]
+            ordered = Ordered("q" if kind == "t" else "d", self.ident, track=True)
+            ordered.load(entries)
+            if kind == "t":
+                index.instants = ordered
+            else:
+                index.numbers = ordered
 
     def ident(self, doc: int) -> str:
         case = self.cases[doc]
@@ -210,32 +240,26 @@ class CaseSearchIndex:
             index = self.fields[field_id] = FieldIndex(field_id, is_datetime)
         return index
 
-    def _fill(self, index: FieldIndex, doc: int, value: FieldValueUnion, on: bool) -> None:
-        if is_filled(value):
-            if on:
-                index.filled = added(index.filled, doc, self.dense)
-            else:
-                assert index.filled is not None
-                index.filled = discarded(index.filled, doc, self.dense)
-
-    def _peer_value(self, field_id: str, doc: int) -> FieldValueUnion | None:
-        case = self.cases[doc]
-        return None if case is None else case.values.get(field_id)
-
     def _index(self, index: FieldIndex, doc: int, value: FieldValueUnion) -> Any:
         """Add ``doc``'s ``value`` to the field's structures; returns an equal value dict
         another case holds (to share), or None."""
-        self._fill(index, doc, value, True)
-        field_id, dense = index.field_id, self.dense
-        text = text_of(value)
-        peer: int | None = None
-        if text is not None:
+        dense = self.dense
+        text = value.get("stringValue")
+        if text is None:
+            text = value.get("userArnValue")
+        if isinstance(text, str):
+            if text:
+                index.filled = added(index.filled, doc, dense)
+            shared = None
             posting = index.strings.get(text)
             if posting is None:
                 if index.grams is not None:
                     index.grams.add(text)
             else:
-                peer = _any_member(posting)
+                shared = index.shared.get(text)
+                if shared is None:  # held twice from now on: share the first holder's
+                    shared = self._peer_value(index.field_id, _any(posting))
+                    index.shared[text] = value if shared is None else shared
             index.strings[text] = added(posting, doc, dense)
             if index.texts is not None:
                 index.texts.insert(text[:PREFIX], doc)
@@ -243,31 +267,59 @@ class CaseSearchIndex:
                 instant = parse_instant(text)
                 if instant is not None:
                     index.set_instant(doc, instant)
-                    if index.instants is None:
-                        index.instants = Ordered("q", self.ident, track=True)
-                    index.instants.insert(instant, doc)
-        elif (number := number_of(value)) is not None:
-            if index.numbers is None:
-                index.numbers = Ordered("d", self.ident, track=True)
-            peer = index.numbers.insert(number, doc)
-        else:
-            flag = value.get("booleanValue")
-            if isinstance(flag, bool):
-                posting = index.flags.get(flag)
-                peer = None if posting is None else _any_member(posting)
-                index.flags[flag] = added(posting, doc, dense)
-                if index.booleans is not None:
-                    index.booleans.insert(int(flag), doc)
-        return None if peer is None else self._peer_value(field_id, peer)
+                    self._place(index, "t", instant, doc)
+            return shared
+        if value and "emptyValue" not in value:
+            index.filled = added(index.filled, doc, dense)
+        number = number_of(value)
+        if number is not None:
+            peer = self._place(index, "n", number, doc)
+            if peer is None and self._loading is not None:
+                return self._loading_numbers.setdefault((index.field_id, number), value)
+            return None if peer is None else self._peer_value(index.field_id, peer)
+        flag = value.get("booleanValue")
+        if isinstance(flag, bool):
+            posting = index.flags.get(flag)
+            index.flags[flag] = added(posting, doc, dense)
+            if index.booleans is not None:
+                index.booleans.insert(int(flag), doc)
+            return None if posting is None else self._peer_value(index.field_id, _any(posting))
+        return None
+
+    def _place(self, index: FieldIndex, kind: str, value: Any, doc: int) -> int | None:
+        """Put ``doc`` in the field's numbers or instants structure (gathered while
+        loading); returns a doc with an equal value, if one is known."""
+        if self._loading is not None:
+            self._loading.setdefault((index.field_id, kind), []).append(
+                (value, self.ident(doc), doc)
+            )
+            return None
+        ordered = index.instants if kind == "t" else index.numbers
+        if ordered is None:
+            ordered = Ordered("q" if kind == "t" else "d", self.ident, track=True)
+            if kind == "t":
+                index.instants = ordered
+            else:
+                index.numbers = ordered
+        return ordered.insert(value, doc)
+
+    def _peer_value(self, field_id: str, doc: int) -> FieldValueUnion | None:
+        case = self.cases[doc]
+        return None if case is None else case.values.get(field_id)
 
     def _unindex(self, index: FieldIndex, doc: int, value: FieldValueUnion) -> None:
-        self._fill(index, doc, value, False)
         dense = self.dense
-        text = text_of(value)
-        if text is not None:
+        text = value.get("stringValue")
+        if text is None:
+            text = value.get("userArnValue")
+        if isinstance(text, str):
+            if text:
+                assert index.filled is not None
+                index.filled = discarded(index.filled, doc, dense)
             left = discarded(index.strings[text], doc, dense)
             if left is None:
                 del index.strings[text]
+                index.shared.pop(text, None)
             else:
                 index.strings[text] = left
             if index.texts is not None:
@@ -277,19 +329,24 @@ class CaseSearchIndex:
                 assert index.instants is not None
                 index.instants.remove(instant, doc)
                 index.set_instant(doc, MISSING)
-        elif (number := number_of(value)) is not None:
+            return
+        if value and "emptyValue" not in value:
+            assert index.filled is not None
+            index.filled = discarded(index.filled, doc, dense)
+        number = number_of(value)
+        if number is not None:
             assert index.numbers is not None
             index.numbers.remove(number, doc)
-        else:
-            flag = value.get("booleanValue")
-            if isinstance(flag, bool):
-                left = discarded(index.flags[flag], doc, dense)
-                if left is None:
-                    del index.flags[flag]
-                else:
-                    index.flags[flag] = left
-                if index.booleans is not None:
-                    index.booleans.remove(int(flag), doc)
+            return
+        flag = value.get("booleanValue")
+        if isinstance(flag, bool):
+            left = discarded(index.flags[flag], doc, dense)
+            if left is None:
+                del index.flags[flag]
+            else:
+                index.flags[flag] = left
+            if index.booleans is not None:
+                index.booleans.remove(int(flag), doc)
 
     # -- lookups (after refresh) ----------------------------------------------------------
 
@@ -370,7 +427,20 @@ class CaseSearchIndex:
         return self.by_case_id
 
 
-def _any_member(posting: Posting) -> int:
+def _settled(posting: Posting | None, dense: int) -> Posting | None:
+    """A posting built while loading, in the form its size calls for."""
+    if isinstance(posting, array) and len(posting) > dense:
+        return Dense(docsets.bits_of(posting), len(posting))
+    return posting
+
+
+def _settle(postings: dict[Any, Posting], dense: int) -> None:
+    for value, posting in postings.items():
+        if isinstance(posting, array) and len(posting) > dense:
+            postings[value] = Dense(docsets.bits_of(posting), len(posting))
+
+
+def _any(posting: Posting) -> int:
     if type(posting) is int:
         return posting
     if type(posting) is docsets.Dense:
