@@ -272,7 +272,7 @@ def search_all_pages(domain: Domain, params: dict[str, Any]) -> tuple[list[str],
     found: list[str] = []
     totals: set[int] = set()
     request = {"domainId": domain.domain_id, **params}
-    while True:
+    for _ in range(200):  # more pages than cases: paging does not end
         answer = search_cases(ctx, request)
         totals.add(answer["totalCount"])
         assert len(answer["cases"]) <= request.get("maxResults", 25)
@@ -280,6 +280,7 @@ def search_all_pages(domain: Domain, params: dict[str, Any]) -> tuple[list[str],
         if "nextToken" not in answer:
             return found, totals
         request = {**request, "nextToken": answer["nextToken"]}
+    raise AssertionError(f"paging does not end: {found}")
 
 
 @contextmanager
