@@ -25,7 +25,7 @@ from casemock._timestamps import parse_instant
 from casemock.backend._context import Context, Runtime
 from casemock.backend._records import Case, Domain, Field, RegionState, Unindexed
 from casemock.backend.search import cases as search_module
-from casemock.backend.search import docsets, ordered
+from casemock.backend.search import docsets, ordered, pages
 from casemock.backend.search import index as index_module
 from casemock.backend.search.cases import find_cases, search_cases
 from casemock.backend.search.filters import MAX_DEPTH, compile_filter
@@ -294,7 +294,7 @@ def small_index(plan: str) -> Iterator[None]:
         stack.enter_context(mock.patch.object(docsets, "dense_from", lambda capacity: 2))
         if plan != "auto":
             forced = plan == "sort"
-            stack.enter_context(mock.patch.object(search_module, "_few", lambda *a: forced))
+            stack.enter_context(mock.patch.object(pages, "few", lambda *a: forced))
         yield
 
 

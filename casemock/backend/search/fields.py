@@ -25,13 +25,43 @@ result is exact.
 from __future__ import annotations
 
 from array import array
-from typing import Any
+from typing import Any, Protocol
 
-from casemock.backend.search.docsets import Posting
+from casemock._timestamps import parse_instant
+from casemock.backend.search.docsets import Dense, Posting, added, discarded
 from casemock.backend.search.ordered import Ordered
 
 PREFIX = 255  # string sorts compare the first 255 characters
 MISSING = -(2**63)  # no instant (an instant column's filler)
+
+Value = dict[str, Any]  # a FieldValueUnion
+
+
+def text_of(value: Value) -> str | None:
+    """The string held by a FieldValueUnion (``stringValue`` or ``userArnValue``)."""
+    text = value.get("stringValue")
+    if text is None:
+        text = value.get("userArnValue")
+    return text if isinstance(text, str) else None
+
+
+def number_of(value: Value) -> float | None:
+    number = value.get("doubleValue")
+    if isinstance(number, (int, float)) and not isinstance(number, bool):
+        return float(number)
+    return None
+
+
+class Owner(Protocol):
+    """What a field's index needs of the case index it belongs to."""
+
+    dense: int
+
+    def peer_value(self, field_id: str, doc: int) -> Value | None: ...
+
+    def place(self, index: FieldIndex, kind: str, value: Any, doc: int) -> int | None: ...
+
+    def loaded_number(self, field_id: str, number: float, value: Value) -> Value | None: ...
 
 
 def trigrams(text: str) -> set[str]:
@@ -96,7 +126,7 @@ class FieldIndex:
         self.filled: Posting | None = None
         self.strings: dict[str, Posting] = {}
         # text -> the value dict the cases holding it share (texts held more than once)
-        self.shared: dict[str, dict[str, Any]] = {}
+        self.shared: dict[str, Value] = {}
         self.flags: dict[bool, Posting] = {}
         self.numbers: Ordered | None = None
         self.instants: Ordered | None = None
@@ -119,6 +149,94 @@ class FieldIndex:
                 return found
         return None
 
+    def add(self, owner: Owner, doc: int, value: Value) -> Value | None:
+        """Index ``doc``'s ``value``; returns an equal value dict another case holds (for
+        the cases to share), or None."""
+        dense = owner.dense
+        text = value.get("stringValue")
+        if text is None:
+            text = value.get("userArnValue")
+        if isinstance(text, str):
+            if text:
+                self.filled = added(self.filled, doc, dense)
+            shared = None
+            posting = self.strings.get(text)
+            if posting is None:
+                if self.grams is not None:
+                    self.grams.add(text)
+            else:
+                shared = self.shared.get(text)
+                if shared is None:  # held twice from now on: share the first holder's
+                    shared = owner.peer_value(self.field_id, _any(posting))
+                    self.shared[text] = value if shared is None else shared
+            self.strings[text] = added(posting, doc, dense)
+            if self.texts is not None:
+                self.texts.insert(text[:PREFIX], doc)
+            if self.is_datetime:
+                instant = parse_instant(text)
+                if instant is not None:
+                    self.set_instant(doc, instant)
+                    owner.place(self, "t", instant, doc)
+            return shared
+        if value and "emptyValue" not in value:
+            self.filled = added(self.filled, doc, dense)
+        number = number_of(value)
+        if number is not None:
+            peer = owner.place(self, "n", number, doc)
+            if peer is None:
+                return owner.loaded_number(self.field_id, number, value)
+            return owner.peer_value(self.field_id, peer)
+        flag = value.get("booleanValue")
+        if isinstance(flag, bool):
+            posting = self.flags.get(flag)
+            self.flags[flag] = added(posting, doc, dense)
+            if self.booleans is not None:
+                self.booleans.insert(int(flag), doc)
+            return None if posting is None else owner.peer_value(self.field_id, _any(posting))
+        return None
+
+    def discard(self, owner: Owner, doc: int, value: Value) -> None:
+        """Forget ``doc``'s ``value`` (the value it was indexed with)."""
+        dense = owner.dense
+        text = value.get("stringValue")
+        if text is None:
+            text = value.get("userArnValue")
+        if isinstance(text, str):
+            if text:
+                assert self.filled is not None
+                self.filled = discarded(self.filled, doc, dense)
+            left = discarded(self.strings[text], doc, dense)
+            if left is None:
+                del self.strings[text]
+                self.shared.pop(text, None)
+            else:
+                self.strings[text] = left
+            if self.texts is not None:
+                self.texts.remove(text[:PREFIX], doc)
+            instant = self.instant(doc)
+            if instant is not None:
+                assert self.instants is not None
+                self.instants.remove(instant, doc)
+                self.set_instant(doc, MISSING)
+            return
+        if value and "emptyValue" not in value:
+            assert self.filled is not None
+            self.filled = discarded(self.filled, doc, dense)
+        number = number_of(value)
+        if number is not None:
+            assert self.numbers is not None
+            self.numbers.remove(number, doc)
+            return
+        flag = value.get("booleanValue")
+        if isinstance(flag, bool):
+            left = discarded(self.flags[flag], doc, dense)
+            if left is None:
+                del self.flags[flag]
+            else:
+                self.flags[flag] = left
+            if self.booleans is not None:
+                self.booleans.remove(int(flag), doc)
+
     def matching_texts(self, needle: str) -> list[str]:
         """The distinct texts of the field that contain ``needle`` (casefolded)."""
         strings = self.strings
@@ -132,3 +250,13 @@ class FieldIndex:
             return []
         matched = {text for text in found if needle in text.casefold() and text in strings}
         return list(matched)
+
+
+def _any(posting: Posting) -> int:
+    """A doc of a posting."""
+    if isinstance(posting, int):
+        return posting
+    if isinstance(posting, Dense):
+        bits = posting.bits
+        return (bits & -bits).bit_length() - 1
+    return posting[0]

@@ -37,8 +37,7 @@ from casemock._errors import validation_error
 from casemock._timestamps import parse_instant
 from casemock.backend.search import docsets
 from casemock.backend.search.docsets import EMPTY, Docs
-from casemock.backend.search.fields import PREFIX
-from casemock.backend.search.index import text_of
+from casemock.backend.search.fields import PREFIX, text_of
 
 if TYPE_CHECKING:
     from casemock.backend._records import Domain

@@ -24,11 +24,10 @@ from array import array
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from casemock._timestamps import parse_instant
 from casemock.backend._records import Unindexed
 from casemock.backend.search import docsets
 from casemock.backend.search.docsets import Dense, Docs, Posting, added, discarded
-from casemock.backend.search.fields import MISSING, PREFIX, FieldIndex
+from casemock.backend.search.fields import PREFIX, FieldIndex, text_of
 from casemock.backend.search.ordered import Ordered
 from casemock.backend.search.related_index import RelatedIndex
 
@@ -38,21 +37,6 @@ if TYPE_CHECKING:
 TagItems = tuple[tuple[str, str], ...]
 _BULK = 256  # an empty index takes more new cases than this in one load
 _NEVER = 1 << 62  # a posting size never reached
-
-
-def text_of(value: dict[str, Any]) -> str | None:
-    """The string held by a FieldValueUnion (``stringValue`` or ``userArnValue``)."""
-    text = value.get("stringValue")
-    if text is None:
-        text = value.get("userArnValue")
-    return text if isinstance(text, str) else None
-
-
-def number_of(value: dict[str, Any]) -> float | None:
-    number = value.get("doubleValue")
-    if isinstance(number, (int, float)) and not isinstance(number, bool):
-        return float(number)
-    return None
 
 
 class CaseSearchIndex:
@@ -170,7 +154,7 @@ class CaseSearchIndex:
         old = self.seen[doc]
         if old:
             for field_id, value in old.items():
-                self._unindex(self.fields[field_id], doc, value)
+                self.fields[field_id].discard(self, doc, value)
         self._retag(doc, ())
         self.related.drop(doc)
         case_id = self.ident(doc)
@@ -198,8 +182,8 @@ class CaseSearchIndex:
                     continue
                 index = self._field(field_id)
                 if prior is not None:
-                    self._unindex(index, doc, prior)
-                shared = self._index(index, doc, value)
+                    index.discard(self, doc, prior)
+                shared = index.add(self, doc, value)
                 text = text_of(value)
                 if shared is None and text is not None:
                     shared = local.get(text)
@@ -208,7 +192,7 @@ class CaseSearchIndex:
                     new[field_id] = shared
             for field_id, prior in old.items():
                 if field_id not in new:
-                    self._unindex(self.fields[field_id], doc, prior)
+                    self.fields[field_id].discard(self, doc, prior)
             self.seen[doc] = new
         tags = case.tags
         items = tuple(sorted(tags.items())) if tags else ()
@@ -240,53 +224,11 @@ class CaseSearchIndex:
             index = self.fields[field_id] = FieldIndex(field_id, is_datetime)
         return index
 
-    def _index(self, index: FieldIndex, doc: int, value: FieldValueUnion) -> Any:
-        """Add ``doc``'s ``value`` to the field's structures; returns an equal value dict
-        another case holds (to share), or None."""
-        dense = self.dense
-        text = value.get("stringValue")
-        if text is None:
-            text = value.get("userArnValue")
-        if isinstance(text, str):
-            if text:
-                index.filled = added(index.filled, doc, dense)
-            shared = None
-            posting = index.strings.get(text)
-            if posting is None:
-                if index.grams is not None:
-                    index.grams.add(text)
-            else:
-                shared = index.shared.get(text)
-                if shared is None:  # held twice from now on: share the first holder's
-                    shared = self._peer_value(index.field_id, _any(posting))
-                    index.shared[text] = value if shared is None else shared
-            index.strings[text] = added(posting, doc, dense)
-            if index.texts is not None:
-                index.texts.insert(text[:PREFIX], doc)
-            if index.is_datetime:
-                instant = parse_instant(text)
-                if instant is not None:
-                    index.set_instant(doc, instant)
-                    self._place(index, "t", instant, doc)
-            return shared
-        if value and "emptyValue" not in value:
-            index.filled = added(index.filled, doc, dense)
-        number = number_of(value)
-        if number is not None:
-            peer = self._place(index, "n", number, doc)
-            if peer is None and self._loading is not None:
-                return self._loading_numbers.setdefault((index.field_id, number), value)
-            return None if peer is None else self._peer_value(index.field_id, peer)
-        flag = value.get("booleanValue")
-        if isinstance(flag, bool):
-            posting = index.flags.get(flag)
-            index.flags[flag] = added(posting, doc, dense)
-            if index.booleans is not None:
-                index.booleans.insert(int(flag), doc)
-            return None if posting is None else self._peer_value(index.field_id, _any(posting))
-        return None
+    def peer_value(self, field_id: str, doc: int) -> FieldValueUnion | None:
+        case = self.cases[doc]
+        return None if case is None else case.values.get(field_id)
 
-    def _place(self, index: FieldIndex, kind: str, value: Any, doc: int) -> int | None:
+    def place(self, index: FieldIndex, kind: str, value: Any, doc: int) -> int | None:
         """Put ``doc`` in the field's numbers or instants structure (gathered while
         loading); returns a doc with an equal value, if one is known."""
         if self._loading is not None:
@@ -303,50 +245,13 @@ class CaseSearchIndex:
                 index.numbers = ordered
         return ordered.insert(value, doc)
 
-    def _peer_value(self, field_id: str, doc: int) -> FieldValueUnion | None:
-        case = self.cases[doc]
-        return None if case is None else case.values.get(field_id)
-
-    def _unindex(self, index: FieldIndex, doc: int, value: FieldValueUnion) -> None:
-        dense = self.dense
-        text = value.get("stringValue")
-        if text is None:
-            text = value.get("userArnValue")
-        if isinstance(text, str):
-            if text:
-                assert index.filled is not None
-                index.filled = discarded(index.filled, doc, dense)
-            left = discarded(index.strings[text], doc, dense)
-            if left is None:
-                del index.strings[text]
-                index.shared.pop(text, None)
-            else:
-                index.strings[text] = left
-            if index.texts is not None:
-                index.texts.remove(text[:PREFIX], doc)
-            instant = index.instant(doc)
-            if instant is not None:
-                assert index.instants is not None
-                index.instants.remove(instant, doc)
-                index.set_instant(doc, MISSING)
-            return
-        if value and "emptyValue" not in value:
-            assert index.filled is not None
-            index.filled = discarded(index.filled, doc, dense)
-        number = number_of(value)
-        if number is not None:
-            assert index.numbers is not None
-            index.numbers.remove(number, doc)
-            return
-        flag = value.get("booleanValue")
-        if isinstance(flag, bool):
-            left = discarded(index.flags[flag], doc, dense)
-            if left is None:
-                del index.flags[flag]
-            else:
-                index.flags[flag] = left
-            if index.booleans is not None:
-                index.booleans.remove(int(flag), doc)
+    def loaded_number(
+        self, field_id: str, number: float, value: FieldValueUnion
+    ) -> FieldValueUnion | None:
+        """While loading: the first value dict seen for this number in the field."""
+        if self._loading is None:
+            return None
+        return self._loading_numbers.setdefault((field_id, number), value)
 
     # -- lookups (after refresh) ----------------------------------------------------------
 
@@ -438,15 +343,6 @@ def _settle(postings: dict[Any, Posting], dense: int) -> None:
     for value, posting in postings.items():
         if isinstance(posting, array) and len(posting) > dense:
             postings[value] = Dense(docsets.bits_of(posting), len(posting))
-
-
-def _any(posting: Posting) -> int:
-    if type(posting) is int:
-        return posting
-    if type(posting) is docsets.Dense:
-        bits = posting.bits
-        return (bits & -bits).bit_length() - 1
-    return posting[0]  # type: ignore[index]
 
 
 def index_for(domain: Domain) -> CaseSearchIndex:
