@@ -115,7 +115,12 @@ class Ordered:
         """Remove ``doc``, which was inserted with ``value``."""
         number = bisect.bisect_left(self.maxes, value)
         vals, docs = self.vals[number], self.docs[number]
-        at = docs.index(doc, bisect.bisect_left(vals, value))
+        low = bisect.bisect_left(vals, value)
+        high = bisect.bisect_right(vals, value, low)
+        if high - low > 8:  # a long run of equal values: find the case by its id
+            ident = self.ident
+            low = bisect.bisect_left(docs, ident(doc), low, high, key=ident)
+        at = docs.index(doc, low, high)
         del vals[at]
         del docs[at]
         self.size -= 1
