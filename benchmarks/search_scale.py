@@ -34,6 +34,8 @@ tag                    tag ``team`` = red (50%)
 sort text              every case by ``title`` Asc
 sort number            every case by ``amount`` Desc
 sort date              every case by ``last_updated_datetime`` (the default order)
+contains (each case)*  ``case_id`` contains ``-4000-`` (every case: a distinct value each)
+searchTerm (2 chars)*  ``er`` (90%: shorter than a trigram)
 related one case       SearchRelatedItems of a case with items
 related contact        SearchAllRelatedItems for one contact ARN (2 items)
 related comments       SearchAllRelatedItems of every comment (10% of the cases)
@@ -48,7 +50,9 @@ size): the stored cases, then the index built from them and every structure the 
 build, per case; the related items and their index, per item.
 
 Targets (DESIGN.md): every query at the largest size within 3x of the 100-case one, and
-at most 3 KB per stored, indexed case.
+at most 3 KB per stored, indexed case. The shapes marked * are measured to show where a
+search stays linear (a match on very many distinct values, a needle shorter than a
+trigram; see docs/performance.md) and are not held against the target.
 """
 
 from __future__ import annotations
@@ -217,6 +221,9 @@ def queries(fields: dict[str, str], count: int, case_id: str) -> dict[str, tuple
         name: (SEARCH, {"filter": body, **newest_first}) for name, body in filters.items()
     }
     chosen["searchTerm"] = (SEARCH, {"searchTerm": "printer", **newest_first})
+    every_id = field("contains", "case_id", {"stringValue": "-4000-"})
+    chosen["contains (each case)*"] = (SEARCH, {"filter": every_id, **newest_first})
+    chosen["searchTerm (2 chars)*"] = (SEARCH, {"searchTerm": "er", **newest_first})
     chosen["sort text"] = (SEARCH, {"sorts": [{"fieldId": "title", "sortOrder": "Asc"}]})
     chosen["sort number"] = (SEARCH, {"sorts": [{"fieldId": amount, "sortOrder": "Desc"}]})
     chosen["sort date"] = (SEARCH, {})
@@ -346,7 +353,7 @@ def missed(results: list[Result], memories: list[Memory]) -> list[str]:
     out = [
         f"{r.query}: {r.ratio:.2f}x"
         for r in results
-        if r.cases == largest and r.ratio > TARGET_RATIO
+        if r.cases == largest and r.ratio > TARGET_RATIO and not r.query.endswith("*")
     ]
     out += [
         f"memory: {m.total_bytes_per_case:.0f} B/case"
@@ -381,7 +388,8 @@ def report(results: list[Result], memories: list[Memory]) -> str:
     failures = missed(results, memories)
     lines += [
         "",
-        f"targets: every query at {sizes[-1]} cases within {TARGET_RATIO}x of {sizes[0]}; "
+        f"targets: every query (but *) at {sizes[-1]} cases within {TARGET_RATIO}x of "
+        f"{sizes[0]}; "
         f"at most {TARGET_BYTES} bytes per case: "
         + ("met" if not failures else "MISSED (" + "; ".join(failures) + ")"),
     ]

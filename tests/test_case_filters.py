@@ -43,7 +43,7 @@ FIELD_TYPES = {
     "who": "User",
     "gone": "Text",  # deleted: filters still match what cases hold
 }
-WORDS = ["", "a", "A", "ab", "aB", "b", "ba", "Ä", "ä", "abc", "xabcx", "ABCD"]
+WORDS = ["", "a", "A", "ab", "aB", "b", "ba", "Ä", "ä", "abc", "xabcx", "ABCD", "ß", "Straße"]
 NUMBERS = [-1.5, 0.0, 1.0, 2.0, 2.5, 3]
 USERS = [f"arn:aws:connect:us-east-1:123456789012:instance/i/user/{x}" for x in "xyz"]
 INSTANTS = [NOW + timedelta(hours=h) for h in (-2, 0, 1, 1, 3)]
@@ -128,7 +128,9 @@ def field_filters(draw: st.DrawFn) -> dict[str, Any]:
     op = draw(st.sampled_from(OPERATORS[FIELD_TYPES[field_id]]))
     value = draw(stored_value(field_id))
     if op == "contains" and draw(st.booleans()):
-        value = {"stringValue": draw(st.sampled_from(["bc", "BC", "abc", "xab", "Ä"]))}
+        value = {
+            "stringValue": draw(st.sampled_from(["bc", "BC", "abc", "xab", "Ä", "SS", "asse"]))
+        }
     return {"field": {op: {"id": field_id, "value": value}}}
 
 
@@ -167,7 +169,7 @@ sort_lists = st.lists(
     ),
     max_size=2,
 )
-TERMS = ["", " ", "a", "B", "ä", "user/y", "T10", "+02:00", "1.0", "open", " abc ", "XAB"]
+TERMS = ["", " ", "a", "B", "ä", "user/y", "T10", "+02:00", "1.0", "open", " abc ", "XAB", "ss"]
 
 
 # -- the reference -------------------------------------------------------------------------

@@ -25,6 +25,7 @@ result is exact.
 from __future__ import annotations
 
 from array import array
+from collections.abc import Iterable
 from typing import Any, Protocol
 
 from casemock._timestamps import parse_instant
@@ -69,38 +70,51 @@ def trigrams(text: str) -> set[str]:
 
 
 class Grams:
-    """Trigram index over the distinct texts of a field. Texts that no case holds any
-    more stay until the next compaction; lookups check the field's ``strings``."""
+    """Trigram index over the distinct texts of a field (casefolded). Texts that no case
+    holds any more stay until the next compaction; lookups check the field's
+    ``strings``. Texts shorter than a trigram are kept aside (``short``)."""
 
-    __slots__ = ("grams", "texts")
+    __slots__ = ("grams", "short", "texts")
 
     def __init__(self, texts: list[str]) -> None:
         self.texts: list[str] = []
         self.grams: dict[str, array[int]] = {}
+        self.short: set[str] = set()
         for text in texts:
             self.add(text)
 
     def add(self, text: str) -> None:
+        folded = text.casefold()
+        if len(folded) < 3:
+            self.short.add(text)
+            return
         number = len(self.texts)
         self.texts.append(text)
         grams = self.grams
-        for gram in trigrams(text.casefold()):
+        for gram in trigrams(folded):
             found = grams.get(gram)
             if found is None:
                 grams[gram] = array("i", (number,))
             else:
                 found.append(number)
 
-    def candidates(self, needle: str) -> list[str] | None:
-        """Texts that hold every trigram of ``needle`` (casefolded, 3+ characters): a
-        superset of those containing it; None when some trigram is nowhere."""
+    def candidates(self, needle: str) -> Iterable[str]:
+        """Texts that may contain ``needle`` (casefolded): with 3 characters or more,
+        those holding its rarest trigram; shorter, those holding a trigram that contains
+        it, and the short texts."""
+        texts = self.texts
+        if len(needle) < 3:
+            numbers: set[int] = set()
+            for gram, holding in self.grams.items():
+                if needle in gram:
+                    numbers.update(holding)
+            return [*self.short, *(texts[number] for number in numbers)]
         postings = []
         for gram in trigrams(needle):
             found = self.grams.get(gram)
             if found is None:
-                return None
+                return ()
             postings.append(found)
-        texts = self.texts
         return [texts[number] for number in min(postings, key=len)]
 
 
@@ -237,19 +251,17 @@ class FieldIndex:
             if self.booleans is not None:
                 self.booleans.remove(int(flag), doc)
 
-    def matching_texts(self, needle: str) -> list[str]:
+    def matching_texts(self, needle: str) -> set[str]:
         """The distinct texts of the field that contain ``needle`` (casefolded)."""
         strings = self.strings
-        if len(needle) < 3:  # no trigram to look up: check every distinct text
-            return [text for text in strings if needle in text.casefold()]
         grams = self.grams
-        if grams is None or len(grams.texts) > 2 * len(strings) + 64:
+        if grams is None or len(grams.texts) + len(grams.short) > 2 * len(strings) + 64:
             grams = self.grams = Grams(list(strings))  # built, or compacted
-        found = grams.candidates(needle)
-        if not found:
-            return []
-        matched = {text for text in found if needle in text.casefold() and text in strings}
-        return list(matched)
+        return {
+            text
+            for text in grams.candidates(needle)
+            if needle in text.casefold() and text in strings
+        }
 
 
 def _any(posting: Posting) -> int:

@@ -276,14 +276,24 @@ class CaseSearchIndex:
     def containing(self, field_ids: Iterable[str], needle: str) -> Docs:
         """Cases with a string value in one of ``field_ids`` that contains ``needle``
         (already casefolded)."""
-        parts: list[Docs] = []
+        bits = 0
+        docs: list[int] = []
         for field_id in field_ids:
             index = self.fields.get(field_id)
             if index is None or not index.strings:
                 continue
             strings = index.strings
-            parts.extend(docsets.read(strings[text]) for text in index.matching_texts(needle))
-        return docsets.union_of(parts, self.dense)
+            for text in index.matching_texts(needle):
+                posting = strings[text]
+                if isinstance(posting, int):
+                    docs.append(posting)
+                elif isinstance(posting, Dense):
+                    bits |= posting.bits
+                else:
+                    docs.extend(posting)
+        if not bits and len(docs) <= self.dense:
+            return frozenset(docs)
+        return bits | docsets.bits_of(docs) if docs else bits
 
     def ordered(self, field_id: str, kind: str) -> Ordered | None:
         """The sorted structure of a field for values of ``kind`` (``n`` numbers, ``t``
