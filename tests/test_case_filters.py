@@ -287,12 +287,13 @@ def search_all_pages(domain: Domain, params: dict[str, Any]) -> tuple[list[str],
 
 @contextmanager
 def small_index(plan: str) -> Iterator[None]:
-    """Tiny buckets, bitmaps from two cases on, a bulk load from three cases on, and the
-    page plan ``plan`` forced (``sort`` the matches, ``walk`` the sort order) or chosen by
-    cost (``auto``)."""
+    """Tiny buckets, bitmaps from two cases on, a bulk load from three cases on, runs of
+    two cases paged by the second sort, and the page plan ``plan`` forced (``sort`` the
+    matches, ``walk`` the sort order) or chosen by cost (``auto``)."""
     with ExitStack() as stack:
         stack.enter_context(mock.patch.object(ordered, "LOAD", 2))
         stack.enter_context(mock.patch.object(index_module, "_BULK", 2))
+        stack.enter_context(mock.patch.object(pages, "_RUN", 1))
         stack.enter_context(mock.patch.object(docsets, "dense_from", lambda capacity: 2))
         if plan != "auto":
             forced = plan == "sort"

@@ -70,7 +70,18 @@ class SortOrder:
             self.kinds.append((found.type, descending))
             self.sorts.append((field_id, kind, descending))
             extracts.append(_extract(index, field_id, kind, descending))
+        self.index = index
+        self.extracts = extracts
         self.key = _key_function(index, extracts)
+
+    def rest(self) -> SortOrder:
+        """The order without its first sort: how cases with the same first sort value
+        are ordered among themselves."""
+        rest = SortOrder.__new__(SortOrder)
+        rest.kinds, rest.sorts = self.kinds[1:], self.sorts[1:]
+        rest.index, rest.extracts = self.index, self.extracts[1:]
+        rest.key = _key_function(self.index, rest.extracts)
+        return rest
 
     def position(self, key: SortKey) -> list[Any]:
         """The JSON form of a sort key: sort values as stored, not in sort direction."""
@@ -149,6 +160,12 @@ def _extract(index: CaseSearchIndex, field_id: str, kind: str, descending: bool)
 
 def _key_function(index: CaseSearchIndex, extracts: list[Extract]) -> Callable[[int], SortKey]:
     cases = index.cases
+    if not extracts:
+
+        def case_id(doc: int) -> SortKey:
+            return (cases[doc].case_id,)  # type: ignore[union-attr]
+
+        return case_id
     if len(extracts) == 1:
         (first,) = extracts
 

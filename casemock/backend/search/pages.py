@@ -63,6 +63,8 @@ def page(
         return []
     if few(count, want, index.count):
         return by_key(order, docsets.members(matches), after, want)
+    if not order.sorts:  # what is left of an order: the case id
+        return _by_case_id(index, matches, None if after is None else after[-1], want)
     field_id, kind, _ = order.sorts[0]
     ordered = index.ordered(field_id, kind)
     found: list[int] = []
@@ -73,19 +75,23 @@ def page(
         if few(count, want, ordered.size):
             found = by_key(order, docsets.members(held), after, want)
         elif count:
-            found = walk(order, ordered, docsets.as_bits(held), count, after, want)
+            found = walk(index, order, ordered, docsets.as_bits(held), count, after, want)
         if len(found) >= want:
             return found
     lacking = matches if not ordered or not ordered.present else _minus(matches, ordered.present)
-    count = docsets.size(lacking)
-    if not count:
+    if not lacking:
         return found
-    if len(order.sorts) > 1 or few(count, want - len(found), index.count):
-        return found + by_key(order, docsets.members(lacking), after, want - len(found))
+    # cases without a first sort value, after those with one, in the order of the rest
+    rest_after = None if after is None or after[0] == 0 else after[2:]
+    return found + page(index, order.rest(), lacking, rest_after, want - len(found))
+
+
+def _by_case_id(index: CaseSearchIndex, docs: Docs, after: str | None, want: int) -> list[int]:
+    """``want`` of ``docs`` in case id order after ``after``, along the case id order."""
     by_id = index.case_order()
-    start = 0 if after is None or after[0] == 0 else by_id.upper(after[-1])
-    test = docsets.tester(lacking)
-    for _, doc in by_id.ascending(start):
+    test = docsets.tester(docs)
+    found: list[int] = []
+    for _, doc in by_id.ascending(0 if after is None else by_id.upper(after)):
         if test(doc):
             found.append(doc)
             if len(found) >= want:
@@ -110,10 +116,17 @@ def _natural(order: SortOrder, after: SortKey) -> Any:
 
 
 _SPARSE = 4  # below one match in this many entries, a bucket's matches are sorted by key
+_RUN = 64  # with two sorts, a bucket-long run of a first value longer than this is paged
 
 
 def walk(
-    order: SortOrder, ordered: Ordered, matches: int, count: int, after: SortKey | None, want: int
+    index: CaseSearchIndex,
+    order: SortOrder,
+    ordered: Ordered,
+    matches: int,
+    count: int,
+    after: SortKey | None,
+    want: int,
 ) -> list[int]:
     """Matches with a value for the first sort, in order, after ``after``.
 
@@ -142,7 +155,12 @@ def walk(
     for bucket in numbers:
         hits = ordered.bucket_bits(bucket) & matches
         if hits:
-            if sparse:
+            vals = vals_of[bucket]
+            if not single and len(vals) > _RUN and vals[0] == vals[-1]:
+                # one long run of a first sort value: page it by the rest of the order
+                rest_after = after[2:] if after is not None and vals[0] == start else None
+                found += page(index, order.rest(), hits, rest_after, want - len(found))
+            elif sparse:
                 keyed = [(key(doc), doc) for doc in docsets.members(hits)]
                 if after is not None:
                     keyed = [item for item in keyed if after < item[0]]
