@@ -90,13 +90,6 @@ def _shrunk(docs: Iterable[int]) -> Posting | None:
     return found[0] if found else None
 
 
-def posting_from(docs: list[int], dense: int) -> Posting | None:
-    """A posting for ``docs`` (distinct doc numbers), in the form its size calls for."""
-    if len(docs) > dense:
-        return Dense(bits_of(docs), len(docs))
-    return _shrunk(docs)
-
-
 def posting_count(posting: Posting | None) -> int:
     if posting is None:
         return 0
