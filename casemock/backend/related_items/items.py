@@ -14,7 +14,7 @@ import copy
 from datetime import datetime
 from typing import Any
 
-from casemock._access import check_case_access
+from casemock._access import case_filter, check_case_access
 from casemock._errors import ServiceError, conflict, not_found, quota_exceeded, validation_error
 from casemock._settings import Settings
 from casemock.backend._context import Context
@@ -28,7 +28,7 @@ from casemock.backend.cases.lifecycle import (
     resolve_case_identifiers,
 )
 from casemock.backend.related_items import content
-from casemock.backend.search.related_items import contact_items
+from casemock.backend.search.index import index_for
 
 UPDATABLE = ("Comment", "Custom")
 LIST_CASES_PAGE_SIZE = 10  # ListCasesForContact maxResults: 1-10
@@ -181,7 +181,9 @@ def list_cases_for_contact(ctx: Context, params: dict[str, Any]) -> dict[str, An
     """Cases with a Contact related item for the contact, latest association first."""
     domain = ctx.domain(params["domainId"])
     contact_arn: str = params["contactArn"]
-    ordered = contact_items(ctx, domain, contact_arn)  # from the domain's search index
+    latest = index_for(domain).related.latest_contacts(contact_arn)  # the search index
+    visible = case_filter(ctx)
+    ordered = [i for i in latest if visible is None or visible(domain.cases[i.case_id])]
     chunk, token = page(
         ordered,
         content.newest_first,

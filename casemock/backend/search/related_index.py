@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Callable
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from casemock._timestamps import micros
@@ -150,6 +151,18 @@ class RelatedIndex:
         if type(found) is int:
             return [found]
         return list(found)  # type: ignore[arg-type]
+
+    def latest_contacts(self, contact_arn: str) -> list[RelatedItem]:
+        """ListCasesForContact: per case, its latest Contact item for ``contact_arn``,
+        newest first."""
+        latest: dict[str, tuple[int, RelatedItem]] = {}
+        for number in self.looked_up("contact", contact_arn):
+            item = self.item(number)
+            key = default_key(item)
+            best = latest.get(item.case_id)
+            if best is None or key < best[0]:
+                latest[item.case_id] = (key, item)
+        return [item for _, item in sorted(latest.values(), key=itemgetter(0))]
 
     def sorted(self, spec: Any, sort_key: SortKey) -> Ordered:
         """The items in the order ``sort_key`` gives (built on first use)."""

@@ -1,5 +1,4 @@
-"""SearchRelatedItems (one case) and SearchAllRelatedItems (the whole domain), spec 10.4,
-and the lookup behind ListCasesForContact.
+"""SearchRelatedItems (one case) and SearchAllRelatedItems (the whole domain), spec 10.4.
 
 ``filters`` is a list of ``RelatedItemTypeFilter`` unions: an item matches when it
 matches any entry (no entries: every item). Within one entry the sub-fields that are set
@@ -16,8 +15,8 @@ SearchRelatedItems reads one case's items. SearchAllRelatedItems reads the domai
 ``RelatedIndex`` (``related_index``): when every filter entry names a contact, file,
 linked case or SLA name, only the items with those values are checked; otherwise the items
 are walked in the requested order (per type, for the types the entries name, in the
-default order) and checked until the page is full. ListCasesForContact looks the contact
-up the same way.
+default order) and checked until the page is full. ListCasesForContact reads
+``RelatedIndex.latest_contacts``.
 """
 
 from __future__ import annotations
@@ -386,19 +385,3 @@ def _well_formed(position: tuple[Any, ...]) -> bool:
         return isinstance(value, int) and not isinstance(value, bool)
 
     return all(part(value) for value in position)
-
-
-def contact_items(ctx: Context, domain: Domain, contact_arn: str) -> list[RelatedItem]:
-    """ListCasesForContact: per case the caller may access, its latest Contact item for
-    ``contact_arn``, newest first."""
-    related = index_for(domain).related
-    visible = case_filter(ctx)
-    latest: dict[str, RelatedItem] = {}
-    for number in related.looked_up("contact", contact_arn):
-        item = related.item(number)
-        best = latest.get(item.case_id)
-        if best is None or newest_first(item) < newest_first(best):
-            latest[item.case_id] = item
-    if visible is not None:
-        latest = {k: v for k, v in latest.items() if visible(domain.cases[k])}
-    return sorted(latest.values(), key=newest_first)
