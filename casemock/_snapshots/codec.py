@@ -4,8 +4,9 @@ type hints, so attributes added to the records later are carried without changes
 ``codec(hint)`` returns ``(dump, load)``: ``dump`` turns a value into JSON data (a new
 copy; datetimes as ISO-8601 strings; a datetime inside free-form ``Any`` data as
 ``{"$datetime": "..."}``) and ``load`` builds a new value from JSON data, raising
-``LoadError`` with the path of what it could not read. Attributes named in ``DERIVED``
-are neither written nor read: they are rebuilt from the others.
+``LoadError`` with the path of what it could not read. Attributes that are not
+``__init__`` fields (derived data such as ``Domain.case_index``) are neither written nor
+read: they are rebuilt from the others.
 
 Loading is one pass: each container catches a ``LoadError`` from the item it is loading
 and adds that item's key to the error's path on the way out, so the first damaged place
@@ -24,7 +25,6 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any, Union
 
-DERIVED = frozenset({"case_index"})
 _DATETIME_TAG = "$datetime"
 _INF = float("inf")
 _INT_RANGE = range(-(2**63), 2**63)  # what JSON encoders (orjson) write
@@ -231,13 +231,13 @@ def codec(hint: Any) -> Codec:
         return _tuple_codec([codec(arg) for arg in args])
     raise TypeError(
         f"casemock cannot snapshot values of type {hint!r}; a record attribute of this type "
-        "needs a codec in casemock/_snapshots/codec.py (or belongs in DERIVED if it is rebuilt)."
+        "needs a codec in casemock/_snapshots/codec.py (or field(init=False) if it is rebuilt)."
     )
 
 
 def _dataclass_codec(cls: type) -> Codec:
     hints = typing.get_type_hints(cls)
-    fields = [f for f in dataclasses.fields(cls) if f.init and f.name not in DERIVED]
+    fields = [f for f in dataclasses.fields(cls) if f.init]
     members = [(f.name, *codec(hints[f.name])) for f in fields]
     names = frozenset(f.name for f in fields)
     required = frozenset(

@@ -4,8 +4,8 @@ A document holds every region of the store (domains with everything in them, wri
 ``codec``), the store's record counter, for a seeded mock its random state and, when any
 are registered, the external resources (``external``, optional on load).
 Restoring builds the complete new state first and swaps it in last (``Store.replace``),
-so a document that cannot be read leaves the store as it was. The case index is rebuilt,
-not stored.
+so a document that cannot be read leaves the store as it was. The search index is not
+stored: a search builds it from the restored cases when it first needs it.
 
 The document ``snapshot()`` returns (a ``StateDocument``, a ``dict``) also remembers the
 state in pickled form, so restoring that same object again and again (seed once, restore
@@ -190,10 +190,6 @@ def build(store: Store, doc: Mapping[str, Any]) -> tuple[Regions, int, RandomSta
                     if error.path[:1] != ["seq"]:
                         error.at("regions")
                     raise
-                for domains in regions.values():
-                    for domain in domains.values():
-                        for case in domain.cases.values():
-                            domain.case_index.add(case)
                 if isinstance(doc, StateDocument):
                     _prepare(doc, regions)
     except LoadError as error:

@@ -3,6 +3,14 @@
 Every record carries ``seq``, a number from the mock's counter that orders records by
 creation for listing and keyset pagination. Configuration resources are soft-deleted
 (``deleted``), cases and related items are removed for real.
+
+The search index is derived data and lives in ``backend/search``, above these records:
+a domain only holds it, typed by the ``CaseIndex`` protocol (what handlers tell it:
+a case was stored or changed, a case was deleted). A new or restored domain holds
+``Unindexed``, which ignores changes; the search package builds the real index from
+``Domain.cases`` the first time a search needs it and puts it in its place. So this
+module imports nothing from ``search``, and snapshots never carry the index
+(``case_index`` is not an ``__init__`` field, which the snapshot codec skips).
 """
 
 from __future__ import annotations
@@ -10,23 +18,21 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
-
-from casemock.backend.search.index import CaseIndex
+from typing import Any, Protocol
 
 FieldValueUnion = dict[
     str, Any
 ]  # exactly one of stringValue/doubleValue/booleanValue/emptyValue/userArnValue
 
 
-@dataclass
+@dataclass(slots=True)
 class FieldOption:
     name: str
     value: str
     active: bool
 
 
-@dataclass
+@dataclass(slots=True)
 class Field:
     seq: int
     field_id: str
@@ -43,7 +49,7 @@ class Field:
     tags: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(slots=True)
 class Layout:
     seq: int
     layout_id: str
@@ -56,7 +62,7 @@ class Layout:
     tags: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(slots=True)
 class Template:
     seq: int
     template_id: str
@@ -74,7 +80,7 @@ class Template:
     tags: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(slots=True)
 class CaseRule:
     seq: int
     case_rule_id: str
@@ -88,7 +94,7 @@ class CaseRule:
     tags: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(slots=True)
 class AuditEvent:
     seq: int
     event_id: str
@@ -100,7 +106,7 @@ class AuditEvent:
     merge_metadata: dict[str, Any] | None = None  # AuditMergeMetadata of Case.Merged events
 
 
-@dataclass
+@dataclass(slots=True)
 class RelatedItem:
     seq: int
     related_item_id: str
@@ -114,7 +120,7 @@ class RelatedItem:
     tags: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(slots=True)
 class Merge:
     """A StartMergeCases merge of ``secondary_id`` into ``primary_id``.
 
@@ -143,7 +149,7 @@ class PendingWrite:
     before: Case | None
 
 
-@dataclass
+@dataclass(slots=True)
 class Case:
     seq: int
     case_id: str
@@ -160,7 +166,34 @@ class Case:
     merge_id: str | None = None  # running merge (either role), or completed as secondary
 
 
-@dataclass
+class CaseIndex(Protocol):
+    """What handlers need of a domain's search index: to hear about every change.
+
+    ``add(case)`` after a case is stored or changed (its values, its tags or its related
+    items); ``remove(case)`` when it is deleted. Both are cheap: the index records the
+    case and catches up when the next search reads it. A change to a case's values
+    replaces ``case.values`` with a new dict (as UpdateCase does) rather than editing the
+    stored one in place: the index compares what it indexed with what the case holds."""
+
+    def add(self, case: Case) -> None: ...
+
+    def remove(self, case: Case) -> None: ...
+
+
+class Unindexed:
+    """The index of a domain no search has read yet: changes are ignored, because the
+    real index is built from ``Domain.cases`` when a search first needs it."""
+
+    __slots__ = ()
+
+    def add(self, case: Case) -> None:
+        pass
+
+    def remove(self, case: Case) -> None:
+        pass
+
+
+@dataclass(slots=True)
 class Domain:
     seq: int
     domain_id: str
@@ -186,10 +219,11 @@ class Domain:
     merges: dict[str, Merge] = field(default_factory=dict)  # StartMergeCases, by merge id
     # Settings.search_delay: case id -> its writes the searches do not see yet, oldest first
     pending_writes: dict[str, list[PendingWrite]] = field(default_factory=dict)
-    case_index: CaseIndex = field(default_factory=CaseIndex, repr=False)
+    # derived, not stored: see the module docstring
+    case_index: CaseIndex = field(default_factory=Unindexed, init=False, repr=False, compare=False)
 
 
-@dataclass
+@dataclass(slots=True)
 class RegionState:
     """Everything stored for one (account, region). Handlers run under ``lock``."""
 

@@ -30,11 +30,9 @@ from __future__ import annotations
 import copy
 import dataclasses
 from datetime import timedelta
-from typing import Any
 
 from casemock.backend._context import Context
 from casemock.backend._records import Case, Domain, PendingWrite, RegionState
-from casemock.backend.search.index import CaseIndex
 
 
 def _version(case: Case) -> Case:
@@ -94,20 +92,8 @@ def searchable(ctx: Context, domain: Domain) -> Domain:
             cases[case_id] = before
     if not pending:
         return domain
-    return dataclasses.replace(domain, cases=cases, **_fresh_index(cases))
-
-
-def _fresh_index(cases: dict[str, Case]) -> dict[str, Any]:
-    """The view's own case index, when the domain's index is an ``__init__`` field (else the
-    search builds one from the view's cases when it needs it)."""
-    if not _INDEX_IS_FIELD:
-        return {}
-    index = CaseIndex()
-    index.rebuild(cases.values())
-    return {"case_index": index}
-
-
-_INDEX_IS_FIELD = any(f.name == "case_index" and f.init for f in dataclasses.fields(Domain))
+    # The view gets its own search index, built from its cases by the search that needs it.
+    return dataclasses.replace(domain, cases=cases)
 
 
 def visible_case(ctx: Context, domain: Domain, case: Case) -> Case:

@@ -3,8 +3,9 @@ of the model, OR across filter entries and AND within one, order, sorts and pagi
 
 from __future__ import annotations
 
-from datetime import timezone
-from typing import TYPE_CHECKING, Any
+from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING, Any, cast
+from unittest import mock
 
 import pytest
 import time_machine
@@ -14,8 +15,12 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from casemock import _model
-from casemock.backend._records import Case, Domain, Field, RelatedItem
-from casemock.backend.search.related_items import compile_filters
+from casemock._settings import Settings
+from casemock.backend._context import Context, Runtime
+from casemock.backend._records import Case, Domain, Field, RegionState, RelatedItem
+from casemock.backend.related_items.items import list_cases_for_contact
+from casemock.backend.search import related_items as related_search
+from casemock.backend.search.related_items import compile_filters, search_all_related_items
 from tests.helpers import (
     CONTACT,
     FILE,
@@ -579,3 +584,183 @@ def test_custom_filter_agrees_with_the_reference(tree: dict[str, Any], values: A
     )
     match = compile_filters(domain, [{"custom": {"fields": tree}}])
     assert match(case, item, START) == reference(tree, values)
+
+
+# -- the related-item index against a reference scan -----------------------------------------
+
+ARNS = [f"arn:aws:connect:us-east-1:123456789012:instance/i-1/contact/c-{n}" for n in range(3)]
+FILES = [f"arn:aws:connect:us-east-1:123456789012:instance/i-1/file/f-{n}" for n in range(2)]
+MOMENTS = [START + timedelta(minutes=m) for m in (0, 1, 1, 2)]  # ties in association time
+ENTRIES = [
+    {"contact": {"contactArn": ARNS[0]}},
+    {"contact": {"contactArn": ARNS[1], "channel": ["VOICE"]}},
+    {"contact": {"channel": ["CHAT"]}},
+    {"contact": {}},
+    {"comment": {}},
+    {"file": {"fileArn": FILES[0]}},
+    {"file": {}},
+    {"connectCase": {"caseId": "case-1"}},
+    {"custom": {}},
+]
+SORTS = [
+    {"sortProperty": prop, "sortOrder": order}
+    for prop in ("AssociationTime", "CaseId")
+    for order in ("Asc", "Desc")
+]
+
+
+class _Runtime:
+    """The clock and settings the search handlers read."""
+
+    settings = Settings()
+
+    def now(self) -> datetime:
+        return START + timedelta(hours=1)
+
+
+def _content(data: st.DataObject, kind: str) -> dict[str, Any]:
+    if kind == "Contact":
+        arn, channel = (
+            data.draw(st.sampled_from(ARNS)),
+            data.draw(st.sampled_from(["VOICE", "CHAT"])),
+        )
+        return {"contact": {"contactArn": arn, "channel": channel, "connectedToSystemTime": START}}
+    if kind == "Comment":
+        return {"comment": {"body": "b", "contentType": "Text/Plain"}}
+    if kind == "File":
+        return {"file": {"fileArn": data.draw(st.sampled_from(FILES))}}
+    if kind == "ConnectCase":
+        return {"connectCase": {"caseId": f"case-{data.draw(st.integers(0, 3))}"}}
+    return {"custom": {"fields": []}}
+
+
+def _new_item(data: st.DataObject, case: Case, seq: int) -> RelatedItem:
+    kinds = ["Contact", "Contact", "Comment", "File", "ConnectCase", "Custom"]
+    kind = data.draw(st.sampled_from(kinds))
+    item_id = f"item-{seq:03d}"
+    return RelatedItem(
+        seq=seq,
+        related_item_id=item_id,
+        arn=f"{case.arn}/related-item/{item_id}",
+        case_id=case.case_id,
+        type=kind,
+        content=_content(data, kind),
+        association_time=data.draw(st.sampled_from(MOMENTS)),
+    )
+
+
+def _reference_entry(entry: dict[str, Any], item: RelatedItem) -> bool:
+    ((member, body),) = entry.items()
+    kinds = {"contact": "Contact", "comment": "Comment", "file": "File"}
+    kinds |= {"connectCase": "ConnectCase", "custom": "Custom"}
+    if item.type != kinds[member]:
+        return False
+    held = item.content[member]
+    if "channel" in body and held["channel"] not in body["channel"]:
+        return False
+    return all(held[key] == wanted for key, wanted in body.items() if key != "channel")
+
+
+class _Backwards:
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __lt__(self, other: _Backwards) -> bool:
+        return other.text < self.text
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Backwards) and other.text == self.text
+
+
+def _reference_key(item: RelatedItem, sorts: list[dict[str, Any]]) -> list[Any]:
+    """The requested sorts, then association time newest first, then creation newest first."""
+    stamp = item.association_time.timestamp()
+    key: list[Any] = []
+    for sort in sorts:
+        up = sort["sortOrder"] == "Asc"
+        if sort["sortProperty"] == "AssociationTime":
+            key.append(stamp if up else -stamp)
+        else:
+            key.append(item.case_id if up else _Backwards(item.case_id))
+    return [*key, -stamp, -item.seq]
+
+
+def _pages(handler: Any, ctx: Context, params: dict[str, Any], member: str, key: str) -> list[str]:
+    found: list[str] = []
+    for _ in range(100):  # more pages than items: paging does not end
+        answer = handler(ctx, params)
+        found += [entry[key] for entry in answer[member]]
+        if "nextToken" not in answer:
+            return found
+        params = {**params, "nextToken": answer["nextToken"]}
+    raise AssertionError(f"paging does not end: {found}")
+
+
+@hsettings(max_examples=100, deadline=None)
+@given(data=st.data(), few=st.sampled_from([0, 512]))
+def test_related_item_index_agrees_with_a_reference_scan(data: st.DataObject, few: int) -> None:
+    """SearchAllRelatedItems and ListCasesForContact, with items added, deleted and moved
+    (as a merge moves them) and cases deleted between searches; looked-up candidates
+    sorted, or the orders walked (``few`` = 0)."""
+    with mock.patch.object(related_search, "FEW", few):
+        check_related_items(data)
+
+
+def check_related_items(data: st.DataObject) -> None:
+    domain = Domain(seq=0, domain_id="d", arn="arn:d", name="d", created_time=START)
+    ctx = Context(cast(Runtime, _Runtime()), RegionState("1", "us-east-1", {"d": domain}), "x")
+    seq = 100
+    for number in range(data.draw(st.integers(1, 6), label="cases")):
+        case = Case(seq=number, case_id=f"case-{number}", arn=f"arn:c{number}", template_id="t",
+                    values={})  # fmt: skip
+        domain.cases[case.case_id] = case
+        for _ in range(data.draw(st.integers(0, 3))):
+            seq += 1
+            item = _new_item(data, case, seq)
+            case.related_items[item.related_item_id] = item
+    for _ in range(data.draw(st.integers(2, 4), label="rounds")):
+        entries: list[dict[str, Any]] = data.draw(
+            st.lists(st.sampled_from(ENTRIES), max_size=3, unique_by=str)
+        )
+        sorts: list[dict[str, Any]] = data.draw(st.lists(st.sampled_from(SORTS), max_size=2))
+        items = [i for c in domain.cases.values() for i in c.related_items.values()]
+        wanted = [i for i in items if not entries or any(_reference_entry(e, i) for e in entries)]
+        wanted.sort(key=lambda i: _reference_key(i, sorts))
+        size: int = data.draw(st.integers(1, 3))
+        params = {"domainId": "d", "filters": entries, "sorts": sorts, "maxResults": size}
+        found = _pages(search_all_related_items, ctx, params, "relatedItems", "relatedItemId")
+        assert found == [i.related_item_id for i in wanted]
+        arn = data.draw(st.sampled_from(ARNS))
+        latest: dict[str, RelatedItem] = {}
+        for item in items:
+            if item.type == "Contact" and item.content["contact"]["contactArn"] == arn:
+                best = latest.get(item.case_id)
+                if best is None or _reference_key(item, []) < _reference_key(best, []):
+                    latest[item.case_id] = item
+        expected = [i.case_id for i in sorted(latest.values(), key=lambda i: _reference_key(i, []))]
+        size = data.draw(st.integers(1, 3))
+        params = {"domainId": "d", "contactArn": arn, "maxResults": size}
+        assert _pages(list_cases_for_contact, ctx, params, "cases", "caseId") == expected
+        for _ in range(data.draw(st.integers(1, 4), label="changes")):  # told as handlers tell
+            ids = sorted(domain.cases)
+            if not ids:
+                break
+            case = domain.cases[data.draw(st.sampled_from(ids))]
+            change = data.draw(st.sampled_from(["add", "delete item", "move", "delete case"]))
+            if change == "add":
+                seq += 1
+                item = _new_item(data, case, seq)
+                case.related_items[item.related_item_id] = item
+            elif change == "delete case":
+                domain.case_index.remove(case)
+                del domain.cases[case.case_id]
+                continue
+            elif case.related_items:
+                item = case.related_items[data.draw(st.sampled_from(sorted(case.related_items)))]
+                del case.related_items[item.related_item_id]
+                if change == "move":
+                    target = domain.cases[data.draw(st.sampled_from(ids))]
+                    item.case_id = target.case_id
+                    target.related_items[item.related_item_id] = item
+                    domain.case_index.add(target)
+            domain.case_index.add(case)

@@ -26,6 +26,7 @@ from casemock.backend.cases import _batch, audit, events
 from casemock.backend.cases.lifecycle import refuse_merging
 from casemock.backend.consistency import searchable, written
 from casemock.backend.related_items import content
+from casemock.backend.search.index import index_for
 
 # The item types UpdateRelatedItem takes: those RelatedItemUpdateContent has a member for
 # (Sla since botocore 1.44.7).
@@ -97,6 +98,7 @@ def add_item(
     if ctx.settings.search_delay:  # docs/realism.md#search-consistency
         written(ctx, domain, case)
     case.related_items[item_id] = item
+    domain.case_index.add(case)  # the search index picks the item up
     audit.record(
         ctx, case, "RelatedItem.Created", [], performed_by, related_item_type=item_type, now=now
     )
@@ -192,6 +194,7 @@ def delete_related_item(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     if ctx.settings.search_delay:  # docs/realism.md#search-consistency
         written(ctx, domain, case)
     del case.related_items[item.related_item_id]
+    domain.case_index.add(case)  # the search index drops the item
     audit.record(ctx, case, "RelatedItem.Deleted", [], None, related_item_type=item.type)
     return {}
 
@@ -203,18 +206,9 @@ def list_cases_for_contact(ctx: Context, params: dict[str, Any]) -> dict[str, An
     if domain.pending_writes:  # docs/realism.md#search-consistency
         domain = searchable(ctx, domain)
     contact_arn: str = params["contactArn"]
-    latest: dict[str, RelatedItem] = {}
+    latest = index_for(domain).related.latest_contacts(contact_arn)  # the search index
     visible = case_filter(ctx)
-    for case in domain.cases.values():
-        if visible is not None and not visible(case):
-            continue
-        for item in case.related_items.values():
-            if item.type != "Contact" or item.content["contact"]["contactArn"] != contact_arn:
-                continue
-            best = latest.get(case.case_id)
-            if best is None or content.newest_first(item) < content.newest_first(best):
-                latest[case.case_id] = item
-    ordered = sorted(latest.values(), key=content.newest_first)
+    ordered = [i for i in latest if visible is None or visible(domain.cases[i.case_id])]
     chunk, token = page(
         ordered,
         content.newest_first,

@@ -1,8 +1,8 @@
 """SearchCases filters: a ``CaseFilter`` is checked against the domain's fields once and
-compiled into a predicate over cases plus an index plan (the candidate cases an index
-lookup can name, when the filter allows one).
+compiled into a plan, a function from the domain's index to the exact set of matching
+cases (``docsets.Docs``), so ``totalCount`` is the size of that set.
 
-Operators by field type (see docs/behaviour.md, "Search"):
+Operators by field type (see docs/behaviour.md, "Search"), and what each looks up:
 
 =============  ==================  ============================================
 type           value member        operators
@@ -17,38 +17,40 @@ User           userArnValue        equalTo
 any            emptyValue          equalTo: the case has no value for the field
 =============  ==================  ============================================
 
+* ``equalTo`` on a string or a boolean, and a tag: one posting;
+* ranges, and ``equalTo`` on numbers and instants: a slice of the field's ``Ordered``
+  structure (two binary searches), as a bitmap;
+* ``contains`` and ``searchTerm``: the trigram index of the distinct texts;
+* ``not``: the complement within every case; ``emptyValue``: the complement of the
+  cases with a value; ``andAll`` and ``orAll``: intersection and union.
+
 A comparison never matches a case that has no value for the field (so ``not`` of it
 does). Filters may name deleted fields; they match the values cases still hold.
 """
 
 from __future__ import annotations
 
-import operator
-from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from casemock._errors import validation_error
 from casemock._timestamps import parse_instant
-from casemock.backend.search.index import SEPARATOR, CaseIndex, text_of
+from casemock.backend.search import docsets
+from casemock.backend.search.docsets import EMPTY, Docs
+from casemock.backend.search.fields import PREFIX, text_of
 
 if TYPE_CHECKING:
-    from casemock.backend._records import Case, Domain
+    from casemock.backend._records import Domain
+    from casemock.backend.search.index import CaseSearchIndex
 
 MAX_DEPTH = 10
 """Nesting limit: CaseFilter objects on the longest path from the root (a leaf is 1)."""
 
-Predicate = Callable[["Case"], bool]
-Plan = Callable[[], Collection[str]]
+Plan = Callable[["CaseSearchIndex"], Docs]
 
-_RANGE = {
-    "greaterThan": operator.gt,
-    "greaterThanOrEqualTo": operator.ge,
-    "lessThan": operator.lt,
-    "lessThanOrEqualTo": operator.le,
-}
-_ALL_OPERATORS = frozenset({"equalTo", "contains", *_RANGE})
-_ORDERED = frozenset({"equalTo", *_RANGE})
+RANGE_OPERATORS = ("greaterThan", "greaterThanOrEqualTo", "lessThan", "lessThanOrEqualTo")
+_ALL_OPERATORS = frozenset({"equalTo", "contains", *RANGE_OPERATORS})
+_ORDERED = frozenset({"equalTo", *RANGE_OPERATORS})
 _EQUAL = frozenset({"equalTo"})
 # field type -> (value member, operators)
 _TYPES: dict[str, tuple[str, frozenset[str]]] = {
@@ -63,136 +65,60 @@ _TYPES: dict[str, tuple[str, frozenset[str]]] = {
 # Text fields that also take userArnValue (assigned_user holds a Connect user ARN).
 _USER_ARN_TEXT = frozenset({"assigned_user"})
 
-
 _FILTER_KINDS = ("field", "not", "tag", "andAll", "orAll")
-_OPERATORS = ("equalTo", "contains", *_RANGE)
+_OPERATORS = ("equalTo", "contains", *RANGE_OPERATORS)
 _VALUE_MEMBERS = ("stringValue", "doubleValue", "booleanValue", "emptyValue", "userArnValue")
 
 
-@dataclass(frozen=True)
-class CompiledFilter:
-    matches: Predicate
-    # Ids of a superset of the matching cases, or None: every case is a candidate.
-    candidates: Plan | None = None
-    # True: the candidates come from an index lookup (cheap); False: from one scan of the
-    # prepared texts of every case (cheaper than the predicate, still linear).
-    indexed: bool = True
-    exact: bool = False  # the candidates are exactly the matching cases
-    check: Predicate | None = None  # what candidates must pass, when less than ``matches``
-
-    @property
-    def residual(self) -> Predicate | None:
-        """What the candidates must still pass; None when they are the matches."""
-        return None if self.exact else (self.check or self.matches)
-
-
-def _always(case: Case) -> bool:
-    return True
-
-
-MATCH_ALL = CompiledFilter(_always)
-
-
-def compile_filter(domain: Domain, case_filter: dict[str, Any] | None) -> CompiledFilter:
-    """Check ``case_filter`` against ``domain`` (ValidationException) and compile it."""
-    domain.case_index.refresh()
+def compile_filter(domain: Domain, case_filter: dict[str, Any] | None) -> Plan | None:
+    """Check ``case_filter`` against ``domain`` (ValidationException) and compile it;
+    None when it is no constraint."""
     if not case_filter:
-        return MATCH_ALL
-    return _compile(domain, domain.case_index, case_filter, "filter", 1)
+        return None
+    return _compile(domain, case_filter, "filter", 1)
 
 
-def compile_search_term(index: CaseIndex, search_term: str | None) -> CompiledFilter:
-    """A case-insensitive substring match over the case's string values (no constraint
-    when the term is empty after trimming surrounding whitespace)."""
-    index.refresh()
-    term = (search_term or "").strip().casefold()
-    if not term:
-        return MATCH_ALL
-    texts = index.texts
-    if SEPARATOR in term:  # the joined text could match across two values: check each
-
-        def each_value(case: Case) -> bool:
-            return any(
-                term in text.casefold()
-                for value in case.values.values()
-                if (text := text_of(value)) is not None
-            )
-
-        return CompiledFilter(each_value, _text_scan(index, term), indexed=False)
-
-    def joined(case: Case) -> bool:
-        return term in texts.get(case.case_id, "")
-
-    return CompiledFilter(joined, _text_scan(index, term), indexed=False, exact=True)
+def compile_search_term(search_term: str | None) -> Plan | None:
+    """A case-insensitive substring match over the case's string values (None when the
+    term is empty after trimming surrounding whitespace)."""
+    needle = (search_term or "").strip().casefold()
+    if not needle:
+        return None
+    return lambda index: index.containing(list(index.fields), needle)
 
 
-def all_of(filters: list[CompiledFilter]) -> CompiledFilter:
-    """Cases matching every filter; the cheapest candidate plan of the filters."""
-    useful = [f for f in filters if f is not MATCH_ALL]
-    if not useful:
-        return MATCH_ALL
-    if len(useful) == 1:
-        return useful[0]
-    matches = _conjunction([f.matches for f in useful])
-    used = [f for f in useful if f.candidates is not None and f.indexed]
-    if not used:  # no index lookup: one text scan, preferably an exact one
-        scans = sorted((f for f in useful if f.candidates is not None), key=lambda f: not f.exact)
-        used = scans[:1]
-    if not used:
-        return CompiledFilter(matches)
-    plans = [f.candidates for f in used if f.candidates is not None]
-    left = [r for f in used if (r := f.residual) is not None]
-    left += [f.matches for f in useful if not any(f is u for u in used)]
-    return CompiledFilter(
-        matches,
-        plans[0] if len(plans) == 1 else _intersection(plans),
-        indexed=used[0].indexed,
-        exact=not left,
-        check=_conjunction(left) if left else None,
-    )
+def everything(index: CaseSearchIndex) -> Docs:
+    return index.alive
 
 
-def _text_scan(index: CaseIndex, needle: str) -> Plan:
-    """The cases whose joined text contains ``needle``: a superset of the cases with a
-    value containing it (the joined text holds every value)."""
-    texts = index.texts
-    return lambda: [case_id for case_id, text in texts.items() if needle in text]
+def all_of(plans: list[Plan]) -> Plan:
+    """Cases matching every plan (every case when there is none)."""
+    if not plans:
+        return everything
+    if len(plans) == 1:
+        return plans[0]
 
-
-def _conjunction(predicates: list[Predicate]) -> Predicate:
-    if len(predicates) == 1:
-        return predicates[0]
-    if len(predicates) == 2:
-        first, second = predicates
-        return lambda case: first(case) and second(case)
-
-    def every(case: Case) -> bool:
-        for predicate in predicates:  # noqa: SIM110 (no generator per case: faster)
-            if not predicate(case):
-                return False
-        return True
-
-    return every
-
-
-def _intersection(plans: list[Plan]) -> Plan:
-    def intersect() -> Collection[str]:
-        found = sorted((plan() for plan in plans), key=len)
-        if len(found) == 1:
-            return found[0]
-        result = set(found[0])
-        for other in found[1:]:
+    def intersection(index: CaseSearchIndex) -> Docs:
+        found = [plan(index) for plan in plans]
+        found.sort(key=lambda docs: type(docs) is int)  # small sets first: they stay small
+        result = found[0]
+        for docs in found[1:]:
             if not result:
                 break
-            result.intersection_update(other)
+            result = docsets.both(result, docs)
         return result
 
-    return intersect
+    return intersection
 
 
-def _compile(
-    domain: Domain, index: CaseIndex, node: dict[str, Any], path: str, depth: int
-) -> CompiledFilter:
+def _any_of(plans: list[Plan]) -> Plan:
+    def union(index: CaseSearchIndex) -> Docs:
+        return docsets.union_of([plan(index) for plan in plans], index.dense)
+
+    return union
+
+
+def _compile(domain: Domain, node: dict[str, Any], path: str, depth: int) -> Plan:
     if depth > MAX_DEPTH:
         raise validation_error(
             f"The filter is nested more than {MAX_DEPTH} levels deep at {path}; "
@@ -200,32 +126,26 @@ def _compile(
         )
     (kind, body) = _member(node, _FILTER_KINDS, path)
     if kind == "field":
-        return _field(domain, index, body, f"{path}.field")
+        return _field(domain, body, f"{path}.field")
     if kind == "tag":
         (_, tag) = _member(body, ("equalTo",), f"{path}.tag")
         key: str | None = tag.get("key")
         value: str | None = tag.get("value")
         if key is None or value is None:
             raise validation_error(f"{path}.tag.equalTo needs both key and value.")
-
-        def tagged(case: Case) -> bool:
-            return case.tags.get(key) == value
-
-        return CompiledFilter(tagged, lambda: index.cases_with_tag(key, value), exact=True)
+        return lambda index: index.tagged(key, value)
     if kind == "not":
-        inner = _compile(domain, index, body, f"{path}.not", depth + 1).matches
-
-        def negated(case: Case) -> bool:
-            return not inner(case)
-
-        return CompiledFilter(negated)
+        inner = _compile(domain, body, f"{path}.not", depth + 1)
+        return lambda index: docsets.without(inner(index), index.alive)
     children = [
-        _compile(domain, index, child, f"{path}.{kind}[{number}]", depth + 1)
+        _compile(domain, child, f"{path}.{kind}[{number}]", depth + 1)
         for number, child in enumerate(body)
     ]
     if kind == "andAll":
-        return _and(children)
-    return _or(children)
+        return all_of(children)
+    if not children:
+        return lambda index: EMPTY
+    return children[0] if len(children) == 1 else _any_of(children)
 
 
 def _member(union: dict[str, Any], names: tuple[str, ...], path: str) -> tuple[str, Any]:
@@ -237,40 +157,7 @@ def _member(union: dict[str, Any], names: tuple[str, ...], path: str) -> tuple[s
     raise validation_error(f"{path} must have exactly one member set.")
 
 
-def _and(children: list[CompiledFilter]) -> CompiledFilter:
-    if not children:
-        return MATCH_ALL
-    return all_of(children)
-
-
-def _or(children: list[CompiledFilter]) -> CompiledFilter:
-    predicates = [child.matches for child in children]
-
-    def any_match(case: Case) -> bool:
-        for predicate in predicates:  # noqa: SIM110 (no generator per case: faster)
-            if predicate(case):
-                return True
-        return False
-
-    plans = [child.candidates for child in children if child.candidates is not None]
-    if not plans or len(plans) < len(children):
-        return CompiledFilter(any_match)
-
-    def union() -> Collection[str]:
-        result: set[str] = set()
-        for plan in plans:
-            result.update(plan())
-        return result
-
-    return CompiledFilter(
-        any_match,
-        union,
-        indexed=all(c.indexed for c in children),
-        exact=all(c.exact for c in children),
-    )
-
-
-def _field(domain: Domain, index: CaseIndex, body: dict[str, Any], path: str) -> CompiledFilter:
+def _field(domain: Domain, body: dict[str, Any], path: str) -> Plan:
     (op, operand) = _member(body, _OPERATORS, path)
     where = f"{path}.{op}"
     field_id: str = operand["id"]
@@ -284,7 +171,7 @@ def _field(domain: Domain, index: CaseIndex, body: dict[str, Any], path: str) ->
     if member == "emptyValue":
         if op != "equalTo":
             raise validation_error(f"{where}: emptyValue can only be used with equalTo.")
-        return CompiledFilter(_unset(field_id))
+        return lambda index: docsets.without(index.filled(field_id), index.alive)
     expected, operators = _TYPES.get(found.type, ("stringValue", _EQUAL))
     allowed = {expected} | ({"userArnValue"} if field_id in _USER_ARN_TEXT else set())
     if member not in allowed:
@@ -302,94 +189,68 @@ def _field(domain: Domain, index: CaseIndex, body: dict[str, Any], path: str) ->
             raise validation_error(
                 f"{where}: {given!r} is not an ISO-8601 date-time (e.g. 2024-05-01T12:00:00Z)."
             )
-        matches = _instant(index, field_id, op, instant)
-    elif found.type == "Number":
-        matches = _number(field_id, op, given)
-    elif found.type == "Boolean":
-        matches = _boolean(field_id, given)
-    elif op == "contains":
-        return CompiledFilter(
-            _contains(index, field_id, given), _text_scan(index, given.casefold()), indexed=False
-        )
-    else:
-        matches = _text(field_id, op, given)
-    if op != "equalTo":
-        return CompiledFilter(matches)
-    # The index keys date-time-like strings by instant: exact for DateTime fields only.
-    exact = found.type == "DateTime" or not isinstance(given, str) or parse_instant(given) is None
-    return CompiledFilter(matches, lambda: index.cases_with_value(field_id, value), exact=exact)
+        return lambda index: in_range(index, field_id, "t", op, instant)
+    if found.type == "Number":
+        bound = float(given)
+        return lambda index: in_range(index, field_id, "n", op, bound)
+    if found.type == "Boolean":
+        if not isinstance(given, bool):
+            return lambda index: EMPTY
+        return lambda index: index.flag(field_id, given)
+    if op == "contains":
+        needle = given.casefold()
+        return lambda index: index.containing((field_id,), needle)
+    if op == "equalTo":
+        return lambda index: index.strings(field_id, given)
+    return lambda index: _text_range(index, field_id, op, given)
 
 
-def _unset(field_id: str) -> Predicate:
-    def unset(case: Case) -> bool:
-        value = case.values.get(field_id)
-        if not value or "emptyValue" in value:
-            return True
-        return text_of(value) == ""  # a blank string is no value (as for required fields)
-
-    return unset
-
-
-def _text(field_id: str, op: str, given: str) -> Predicate:
-    compare = _RANGE.get(op, operator.eq)
-
-    def text_matches(case: Case) -> bool:
-        value = case.values.get(field_id)
-        if value is None:
-            return False
-        text = value.get("stringValue")
-        if text is None:
-            text = value.get("userArnValue")
-            if text is None:
-                return False
-        return bool(compare(text, given))
-
-    return text_matches
+def _positions(size: int, op: str, lower: int, upper: int) -> tuple[int, int]:
+    """The positions of the entries an operator keeps, given those of the bound's group."""
+    if op == "equalTo":
+        return lower, upper
+    if op == "greaterThan":
+        return upper, size
+    if op == "greaterThanOrEqualTo":
+        return lower, size
+    if op == "lessThan":
+        return 0, lower
+    return 0, upper
 
 
-def _contains(index: CaseIndex, field_id: str, given: str) -> Predicate:
-    needle = given.casefold()
-    texts = index.texts
-
-    def contains(case: Case) -> bool:
-        # The joined text holds every value of the case: a cheap way to rule most out.
-        if needle not in texts.get(case.case_id, ""):
-            return False
-        value = case.values.get(field_id)
-        text = None if value is None else text_of(value)
-        return text is not None and needle in text.casefold()
-
-    return contains
+def in_range(index: CaseSearchIndex, field_id: str, kind: str, op: str, bound: Any) -> Docs:
+    """Cases whose ``kind`` value in the field compares with ``bound`` as ``op`` says."""
+    ordered = index.ordered(field_id, kind)
+    if ordered is None or not ordered.size:
+        return EMPTY
+    start, stop = _positions(ordered.size, op, ordered.lower(bound), ordered.upper(bound))
+    return ordered.bits(start, stop)
 
 
-def _number(field_id: str, op: str, given: float) -> Predicate:
-    compare = _RANGE.get(op, operator.eq)
-    bound = float(given)
-
-    def number_matches(case: Case) -> bool:
-        value = case.values.get(field_id)
-        if value is None:
-            return False
-        number = value.get("doubleValue")
-        return number is not None and bool(compare(number, bound))
-
-    return number_matches
+_COMPARE: dict[str, Callable[[str, str], bool]] = {
+    "greaterThan": str.__gt__,
+    "greaterThanOrEqualTo": str.__ge__,
+    "lessThan": str.__lt__,
+    "lessThanOrEqualTo": str.__le__,
+}
 
 
-def _boolean(field_id: str, given: bool) -> Predicate:
-    def boolean_matches(case: Case) -> bool:
-        value = case.values.get(field_id)
-        return value is not None and value.get("booleanValue") is given
-
-    return boolean_matches
-
-
-def _instant(index: CaseIndex, field_id: str, op: str, bound: int) -> Predicate:
-    compare = _RANGE.get(op, operator.eq)
-    by_case = index.instants.get(field_id, {})  # a filter lives for one request
-
-    def instant_matches(case: Case) -> bool:
-        instant = by_case.get(case.case_id)
-        return instant is not None and bool(compare(instant, bound))
-
-    return instant_matches
+def _text_range(index: CaseSearchIndex, field_id: str, op: str, given: str) -> Docs:
+    """Code point comparison. The structure orders the first 255 characters: exact for a
+    bound shorter than that; with a longer bound, the cases whose text starts with its
+    first 255 characters are compared in full."""
+    if len(given) < PREFIX:
+        return in_range(index, field_id, "s", op, given)
+    ordered = index.ordered(field_id, "s")
+    if ordered is None or not ordered.size:
+        return EMPTY
+    head = given[:PREFIX]
+    lower, upper = ordered.lower(head), ordered.upper(head)
+    sure = ordered.bits(upper, ordered.size) if op[0] == "g" else ordered.bits(0, lower)
+    compare = _COMPARE[op]
+    undecided = []
+    for doc in ordered.docs_between(lower, upper):
+        text = text_of(index.case(doc).values[field_id])
+        if text is not None and compare(text, given):
+            undecided.append(doc)
+    return docsets.either(sure, frozenset(undecided), index.dense)
