@@ -39,6 +39,9 @@ _ALL = frozenset(OPERATORS)
 _ORDERED = frozenset({"equalTo", *RANGE})
 _EQUAL = frozenset({"equalTo"})
 
+RANGE_OPERATORS = tuple(RANGE)
+EQUAL_ONLY = _EQUAL
+
 # field type -> (value member, search operators)
 TYPES: dict[str, tuple[str, frozenset[str]]] = {
     "Text": ("stringValue", _ALL),
@@ -51,6 +54,12 @@ TYPES: dict[str, tuple[str, frozenset[str]]] = {
 }
 # Fields that take more members than their type does, by field id.
 FIELD_MEMBERS = {"assigned_user": frozenset({"stringValue", "userArnValue"})}
+
+
+def search_rule(field_type: str) -> tuple[str, frozenset[str]]:
+    """The value member a search filter on a field of ``field_type`` uses, and the
+    operators it may use (an unknown type: ``stringValue`` with ``equalTo``)."""
+    return TYPES.get(field_type, ("stringValue", _EQUAL))
 
 
 def members_for(field_id: str, field_type: str) -> frozenset[str]:

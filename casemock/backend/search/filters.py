@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from casemock._errors import validation_error
 from casemock._timestamps import parse_instant
+from casemock.backend._values import FIELD_MEMBERS, MEMBERS, OPERATORS, search_rule
 from casemock.backend.search import docsets
 from casemock.backend.search.docsets import EMPTY, Docs
 from casemock.backend.search.fields import PREFIX, text_of
@@ -48,26 +49,7 @@ MAX_DEPTH = 10
 
 Plan = Callable[["CaseSearchIndex"], Docs]
 
-RANGE_OPERATORS = ("greaterThan", "greaterThanOrEqualTo", "lessThan", "lessThanOrEqualTo")
-_ALL_OPERATORS = frozenset({"equalTo", "contains", *RANGE_OPERATORS})
-_ORDERED = frozenset({"equalTo", *RANGE_OPERATORS})
-_EQUAL = frozenset({"equalTo"})
-# field type -> (value member, operators)
-_TYPES: dict[str, tuple[str, frozenset[str]]] = {
-    "Text": ("stringValue", _ALL_OPERATORS),
-    "Url": ("stringValue", _ALL_OPERATORS),
-    "Number": ("doubleValue", _ORDERED),
-    "DateTime": ("stringValue", _ORDERED),
-    "Boolean": ("booleanValue", _EQUAL),
-    "SingleSelect": ("stringValue", _EQUAL),
-    "User": ("userArnValue", _EQUAL),
-}
-# Text fields that also take userArnValue (assigned_user holds a Connect user ARN).
-_USER_ARN_TEXT = frozenset({"assigned_user"})
-
 _FILTER_KINDS = ("field", "not", "tag", "andAll", "orAll")
-_OPERATORS = ("equalTo", "contains", *RANGE_OPERATORS)
-_VALUE_MEMBERS = ("stringValue", "doubleValue", "booleanValue", "emptyValue", "userArnValue")
 
 
 def compile_filter(domain: Domain, case_filter: dict[str, Any] | None) -> Plan | None:
@@ -158,11 +140,11 @@ def _member(union: dict[str, Any], names: tuple[str, ...], path: str) -> tuple[s
 
 
 def _field(domain: Domain, body: dict[str, Any], path: str) -> Plan:
-    (op, operand) = _member(body, _OPERATORS, path)
+    (op, operand) = _member(body, OPERATORS, path)
     where = f"{path}.{op}"
     field_id: str = operand["id"]
     value: dict[str, Any] = operand["value"]
-    (member, given) = _member(value, _VALUE_MEMBERS, f"{where}.value")
+    (member, given) = _member(value, MEMBERS, f"{where}.value")
     found = domain.fields.get(field_id)
     if found is None:
         raise validation_error(
@@ -172,8 +154,8 @@ def _field(domain: Domain, body: dict[str, Any], path: str) -> Plan:
         if op != "equalTo":
             raise validation_error(f"{where}: emptyValue can only be used with equalTo.")
         return lambda index: docsets.without(index.filled(field_id), index.alive)
-    expected, operators = _TYPES.get(found.type, ("stringValue", _EQUAL))
-    allowed = {expected} | ({"userArnValue"} if field_id in _USER_ARN_TEXT else set())
+    expected, operators = search_rule(found.type)
+    allowed = {expected} | FIELD_MEMBERS.get(field_id, frozenset())
     if member not in allowed:
         raise validation_error(
             f"{where}: field {field_id} is of type {found.type} and takes {expected}, not {member}."

@@ -34,6 +34,7 @@ from casemock.backend._context import Context
 from casemock.backend._pagination import decode_token, encode_token, page
 from casemock.backend._records import Case, Domain, RelatedItem
 from casemock.backend._registry import operation
+from casemock.backend._values import RANGE, search_rule
 from casemock.backend.consistency import searchable, visible_case
 from casemock.backend.related_items import content
 from casemock.backend.related_items.content import newest_first
@@ -46,28 +47,6 @@ MAX_DEPTH = 10  # CustomFieldsFilter objects on the longest path (as for SearchC
 Match = Callable[[Case, RelatedItem, datetime], bool]
 Values = dict[str, dict[str, Any]]
 ValueTest = Callable[[Values], bool]
-
-_RANGE = {
-    "greaterThan": operator.gt,
-    "greaterThanOrEqualTo": operator.ge,
-    "lessThan": operator.lt,
-    "lessThanOrEqualTo": operator.le,
-}
-_OPERATORS = ("equalTo", "contains", *_RANGE)
-_ALL = frozenset(_OPERATORS)
-_ORDERED = frozenset({"equalTo", *_RANGE})
-_EQUAL = frozenset({"equalTo"})
-# field type -> (value member, operators): the SearchCases matrix.
-_TYPES: dict[str, tuple[str, frozenset[str]]] = {
-    "Text": ("stringValue", _ALL),
-    "Url": ("stringValue", _ALL),
-    "Number": ("doubleValue", _ORDERED),
-    "DateTime": ("stringValue", _ORDERED),
-    "Boolean": ("booleanValue", _EQUAL),
-    "SingleSelect": ("stringValue", _EQUAL),
-    "User": ("userArnValue", _EQUAL),
-}
-_VALUE_MEMBERS = ("stringValue", "doubleValue", "booleanValue", "emptyValue", "userArnValue")
 
 
 # -- filters ------------------------------------------------------------------------------
@@ -181,7 +160,7 @@ def _field(domain: Domain, body: dict[str, Any], path: str) -> ValueTest:
         if op != "equalTo":
             raise validation_error(f"{where}: emptyValue can only be used with equalTo.")
         return lambda values: _empty(values.get(field_id))
-    expected, operators = _TYPES.get(found.type, ("stringValue", _EQUAL))
+    expected, operators = search_rule(found.type)
     if member != expected:
         raise validation_error(
             f"{where}: field {field_id} is of type {found.type} and takes {expected}, not {member}."
@@ -190,7 +169,7 @@ def _field(domain: Domain, body: dict[str, Any], path: str) -> ValueTest:
         raise validation_error(
             f"{where}: the {op} operator does not apply to {found.type} field {field_id}."
         )
-    compare = _RANGE.get(op, operator.eq)
+    compare: Callable[[Any, Any], bool] = RANGE.get(op, operator.eq)
     if op == "contains":
         needle = given.casefold()
 
