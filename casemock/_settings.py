@@ -85,6 +85,11 @@ class Settings:
     # Search consistency (docs/realism.md): seconds of the mock's clock before a write is
     # seen by SearchCases, SearchRelatedItems, SearchAllRelatedItems, ListCasesForContact.
     search_delay: float = 0.0
+    # Signing (docs/performance.md): while the mock is active, boto3 writes a well-formed
+    # SigV4 Authorization header for connectcases requests without computing the HMAC
+    # (casemock reads only the access key and Region of it); True computes the real
+    # signature, as does the environment variable CASEMOCK_FULL_SIGNING=1.
+    full_signing: bool = False
 
     def with_realism(self, preset: str | None) -> Settings:
         """These settings with every realism switch of ``preset`` that is still off turned

@@ -9,7 +9,9 @@ While at least one mock is active:
   answer takes precedence over other responders (moto's catch-all included) while
   botocore's signing, hooks, retries and parser run unchanged;
 * a connectcases client without credentials signs with placeholder credentials, and one
-  created without any region gets the mock's default region.
+  created without any region gets the mock's default region;
+* a connectcases request is signed without the SigV4 HMAC unless
+  ``Settings.full_signing`` asks for it (``signing.py``).
 
 Nothing else is touched, and with no mock active nothing of casemock runs.
 """
@@ -21,15 +23,16 @@ from collections.abc import Callable
 from typing import Any
 
 from botocore import UNSIGNED
+from botocore.auth import SigV4Auth
 from botocore.credentials import Credentials
 from botocore.endpoint import Endpoint
 from botocore.session import Session
 from botocore.signers import RequestSigner
 
-from casemock._intercept import active
+from casemock._intercept import active, signing
 
 SERVICE_NAME = "connectcases"
-SIGNING_NAME = "cases"
+SIGNING_NAME = signing.SIGNING_NAME
 EVENT = f"before-send.{SERVICE_NAME}"
 PLACEHOLDER_CREDENTIALS = Credentials("AKIACASEMOCKEXAMPLE", "casemock-secret-key")
 _HANDLER_ID = "casemock-answer"
@@ -250,6 +253,7 @@ class BotocorePatch:
                 (Endpoint, "_send_request", self._patches.send_request),
                 (RequestSigner, "get_auth_instance", _get_auth_instance),
                 (Session, "create_client", create_client),
+                (SigV4Auth, "add_auth", signing.add_auth),
             ]
         )
 

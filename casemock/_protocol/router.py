@@ -49,8 +49,26 @@ def _table() -> dict[tuple[str, int], list[Route]]:
     return table
 
 
+# Answers of ``match`` by (method, raw path): a test calls the same few paths again and
+# again. Bounded: emptied when full. Callers copy nothing: the labels are only read.
+_SEEN: dict[tuple[str, str], tuple[str, dict[str, str]] | None] = {}
+_SEEN_LIMIT = 4096
+
+
 def match(method: str, raw_path: str) -> tuple[str, dict[str, str]] | None:
     """Return (operation name, path labels still percent-encoded) for a request, or None."""
+    key = (method, raw_path)
+    try:
+        return _SEEN[key]
+    except KeyError:
+        pass
+    if len(_SEEN) >= _SEEN_LIMIT:
+        _SEEN.clear()
+    found = _SEEN[key] = _match(method, raw_path)
+    return found
+
+
+def _match(method: str, raw_path: str) -> tuple[str, dict[str, str]] | None:
     parts = raw_path.split("/")[1:] if raw_path.startswith("/") else raw_path.split("/")
     for route in _table().get((method.upper(), len(parts)), ()):
         labels: dict[str, str] = {}

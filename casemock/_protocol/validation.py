@@ -28,7 +28,8 @@ from casemock import _model
 from casemock._errors import ServiceError, serialization_error, shorten, validation_errors
 
 # A path is a linked list (parent, name) built without string work; joined on error only.
-Path = Optional[tuple["Path", str]]  # noqa: UP045 (recursive alias)
+# A list item's step is its 1-based index (an int), joined as "<index>.member".
+Path = Optional[tuple["Path", str | int]]  # noqa: UP045 (recursive alias)
 Errors = list[tuple[Path, Any, bool, str]]  # (path, value, show value, constraint)
 Check = Callable[[Any, Path, Errors], None]
 
@@ -37,7 +38,10 @@ def _join(path: Path) -> str:
     parts: list[str] = []
     while path is not None:
         path, name = path
-        parts.append(name)
+        if isinstance(name, int):  # a list item: "<list>.<index>.member"
+            parts += ("member", str(name))
+        else:
+            parts.append(name)
     return ".".join(reversed(parts))
 
 
@@ -140,12 +144,18 @@ def _compile(shape: Shape) -> Check:
             else ""
         )
 
+        lo, hi = shape.metadata.get("min"), shape.metadata.get("max")
+        low = -1 if lo is None else lo
+        high = math.inf if hi is None else hi
+
         def check_string(value: Any, path: Path, errors: Errors) -> None:
-            type_ok(value, path)
+            if type(value) not in exact:
+                type_ok(value, path)
             size = len(value)
-            for violated, text in sizes:
-                if violated(size):
-                    errors.append((path, value, show, text))
+            if not low <= size <= high:
+                for violated, text in sizes:
+                    if violated(size):
+                        errors.append((path, value, show, text))
             if enum_set:
                 if value not in enum_set:
                     errors.append((path, value, show, enum_text))
@@ -160,7 +170,8 @@ def _compile(shape: Shape) -> Check:
         union = bool(getattr(shape, "is_tagged_union", False))
 
         def check_structure(value: Any, path: Path, errors: Errors) -> None:
-            type_ok(value, path)
+            if type(value) is not dict:
+                type_ok(value, path)
             for name in required:
                 if value.get(name) is None:
                     errors.append(((path, name), None, False, "Member must not be null"))
@@ -180,14 +191,15 @@ def _compile(shape: Shape) -> Check:
         sizes = _size_checks(shape, "length")
 
         def check_list(value: Any, path: Path, errors: Errors) -> None:
-            type_ok(value, path)
+            if type(value) is not list:
+                type_ok(value, path)
             for violated, text in sizes:
                 if violated(len(value)):
                     errors.append((path, value, show, text))
             for index, item in enumerate(value, 1):
                 if item is None:
-                    raise _null_error("A list item", ((path, str(index)), "member"))
-                inner(item, ((path, str(index)), "member"), errors)
+                    raise _null_error("A list item", (path, index))
+                inner(item, (path, index), errors)
 
         return check_list
     if kind == "map":
