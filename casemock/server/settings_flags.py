@@ -58,15 +58,19 @@ class SettingOption:
         return names[self.kind] + (" or none" if self.optional else "")
 
 
+IN_PROCESS = frozenset({"full_signing"})
+
+
 def setting_options(taken: Collection[str] = ()) -> list[SettingOption]:
     """The ``Settings`` fields that take a scalar value (a callable, for instance, cannot
     come from the command line), with their flags; a flag that a server option already
-    uses becomes ``--setting-NAME``."""
+    uses becomes ``--setting-NAME``. Settings of the in-process patch only (``IN_PROCESS``)
+    have no flag: a server's clients sign their own requests."""
     hints = typing.get_type_hints(Settings)
     found = []
     for field in dataclasses.fields(Settings):
         kind, optional = _scalar(hints[field.name])
-        if kind is None:
+        if kind is None or field.name in IN_PROCESS:
             continue
         flag = "--" + field.name.replace("_", "-")
         if flag in taken:
