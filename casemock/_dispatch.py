@@ -253,6 +253,7 @@ class Direct:
         self, operation: str, params: dict[str, Any], note: str | None = None
     ) -> dict[str, Any]:
         try:
+            _encodable(params)
             return execute(
                 self.target,
                 operation,
@@ -263,6 +264,19 @@ class Direct:
             )
         except ServiceError as error:
             raise client_error(operation, error, note) from None
+
+
+def _encodable(params: dict[str, Any]) -> None:
+    """What the wire's decoder refuses, refused on the direct path too: text that is not
+    valid Unicode (a lone surrogate) can never be encoded into an answer."""
+    import orjson
+
+    try:
+        orjson.dumps(params)
+    except orjson.JSONEncodeError as error:
+        raise ServiceError(
+            "SerializationException", f"Cannot encode the request: {error}"
+        ) from None
 
 
 @functools.cache

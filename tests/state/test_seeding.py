@@ -396,3 +396,19 @@ def test_field_options_rule_names_its_fields(mock: CasesMock, client: ConnectCas
     assert domain.template_id is not None
     template = client.get_template(domainId=domain.domain_id, templateId=domain.template_id)
     assert template["rules"] == [{"caseRuleId": rule_id}]
+
+
+def test_a_lone_surrogate_is_refused_as_over_the_wire(
+    mock: CasesMock, client: ConnectCasesClient
+) -> None:
+    """Text that is not valid Unicode could never be encoded into an answer: the seeding
+    helpers refuse it as the wire does, and store nothing."""
+    seeded = seed_domain(mock, "support", template=True)
+    assert seeded.template_id is not None
+    with pytest.raises(ClientError) as excinfo:
+        create_cases(mock, seeded.domain_id, seeded.template_id, [{"title": "bad \ud800"}])
+    assert excinfo.value.response["Error"]["Code"] == "SerializationException"
+    assert client.search_cases(domainId=seeded.domain_id)["cases"] == []
+    with pytest.raises(ClientError):
+        seed_domain(mock, "bad \udfff")
+    assert [d["name"] for d in client.list_domains()["domains"]] == ["support"]
