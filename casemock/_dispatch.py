@@ -46,6 +46,7 @@ from casemock._protocol.validation import validate_input
 from casemock.backend._context import Context, Runtime
 from casemock.backend._registry import handler_for
 from casemock.backend._store import Store
+from casemock.backend.cases.merge import complete_due
 from casemock.backend.external import check_references
 
 if TYPE_CHECKING:
@@ -136,8 +137,6 @@ def execute(
             check_references(store.external, operation, params, store.settings.contact_resolver)
         with state.lock:
             if store.timed_merges:
-                from casemock.backend.cases.merge import complete_due  # only when switched on
-
                 complete_due(context)
             result = handler(context, params)
         if options.check and target.strict:

@@ -23,8 +23,8 @@ A problem raises ``LoadError`` with its path; nothing is changed.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
 
 from casemock._settings import Settings
 from casemock._snapshots.case_checks import (
@@ -48,6 +48,8 @@ from casemock._snapshots.rules import (
 )
 from casemock.backend._records import CaseRule, Domain, Field, Layout, Template
 from casemock.backend.config.system_fields import SYSTEM_FIELDS
+
+R = TypeVar("R", Layout, CaseRule, Template)
 
 REGION = re.compile(r"[a-z]{2}(?:-[a-z]+)+-\d{1,2}")
 
@@ -161,13 +163,7 @@ class Checker(CaseChecks):
                 raise error.at(value).at("options") from None
 
     def layouts(self, domain: Domain) -> None:
-        live = 0
-        for key, layout in domain.layouts.items():
-            try:
-                self.layout(key, layout, domain)
-            except LoadError as error:
-                raise error.at(key) from None
-            live += not layout.deleted
+        live = _each(domain.layouts, lambda key, record: self.layout(key, record, domain))
         quota(live, self.settings.layouts, "layouts")
 
     def layout(self, key: str, layout: Layout, domain: Domain) -> None:
@@ -186,13 +182,7 @@ class Checker(CaseChecks):
         known(ids, domain.fields, "field", "content")
 
     def case_rules(self, domain: Domain) -> None:
-        live = 0
-        for key, rule in domain.case_rules.items():
-            try:
-                self.case_rule(key, rule, domain)
-            except LoadError as error:
-                raise error.at(key) from None
-            live += not rule.deleted
+        live = _each(domain.case_rules, lambda key, record: self.case_rule(key, record, domain))
         quota(live, self.settings.case_rules, "case rules")
 
     def case_rule(self, key: str, rule: CaseRule, domain: Domain) -> None:
@@ -209,13 +199,7 @@ class Checker(CaseChecks):
         tags(rule.tags, self.settings)
 
     def templates(self, domain: Domain) -> None:
-        live = 0
-        for key, template in domain.templates.items():
-            try:
-                self.template(key, template, domain)
-            except LoadError as error:
-                raise error.at(key) from None
-            live += not template.deleted
+        live = _each(domain.templates, lambda key, record: self.template(key, record, domain))
         quota(live, self.settings.templates, "templates")
 
     def template(self, key: str, template: Template, domain: Domain) -> None:
@@ -283,3 +267,16 @@ def check(
             f"the record counter ({seq}) must be ahead of every stored record's seq "
             f"(the highest is {checker.top_seq})"
         ).at("seq")
+
+
+def _each(records: Mapping[str, R], check: Callable[[str, R], None]) -> int:
+    """Check every soft-deletable record of a collection (a damage is reported under its
+    key); the number of records not deleted, for the quota."""
+    live = 0
+    for key, record in records.items():
+        try:
+            check(key, record)
+        except LoadError as error:
+            raise error.at(key) from None
+        live += not record.deleted
+    return live

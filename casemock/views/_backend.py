@@ -21,7 +21,6 @@ from casemock.backend._records import Case, Domain, Field, RegionState
 from casemock.views._records import (
     AuditEventView,
     CaseRuleView,
-    FieldOptionView,
     FieldView,
     FrozenMap,
     LayoutView,
@@ -315,19 +314,3 @@ class BackendView:
 
 def _count(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
-__all__ = [
-    "AuditEventView",
-    "BackendView",
-    "CaseRuleView",
-    "CaseView",
-    "DomainView",
-    "FieldOptionView",
-    "FieldView",
-    "FrozenMap",
-    "LayoutView",
-    "RecordMap",
-    "RelatedItemView",
-    "TemplateView",
-]

@@ -15,12 +15,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from casemock.views._backend import (
+    from casemock.views._backend import BackendView, CaseView, DomainView
+    from casemock.views._records import (
         AuditEventView,
-        BackendView,
         CaseRuleView,
-        CaseView,
-        DomainView,
         FieldView,
         LayoutView,
         RelatedItemView,

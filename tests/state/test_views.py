@@ -10,7 +10,7 @@ import pytest
 
 from casemock import CasesMock, CasesMockError, mock_cases
 from casemock.seeding import create_cases, seed_domain
-from casemock.views._backend import FrozenMap
+from casemock.views import FrozenMap
 from tests.helpers import REGION, run_python_blocks
 
 if TYPE_CHECKING:
