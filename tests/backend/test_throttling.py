@@ -126,7 +126,9 @@ def test_a_default_client_backs_off_and_succeeds(
     monkeypatch.setattr(ExponentialBackoff, "delay_amount", lambda self, context: 1.0)
     monkeypatch.setattr("time.sleep", lambda seconds: traveller.shift(seconds))
     with limited() as mock:
-        client = mock.client()  # standard retry mode, 3 attempts
+        # Standard retry mode, 3 attempts (older botocore defaults to legacy mode, whose
+        # delays are random and do not go through ExponentialBackoff).
+        client = mock.client(config=Config(retries={"mode": "standard"}))
         for _ in range(5):
             client.list_domains()
         answer = client.list_domains()
