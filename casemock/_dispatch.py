@@ -28,7 +28,9 @@ import functools
 import io
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import FrozenInstanceError, dataclass
+from pickle import dumps as _pickle
+from pickle import loads as _unpickle
 from time import time as _now
 from typing import TYPE_CHECKING, Any, Protocol, cast
 from urllib.parse import urlsplit
@@ -56,18 +58,61 @@ _CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/]+)/")
 _HOST = re.compile(r"^cases(?:-fips)?\.([a-z0-9-]+)\.")
 
 
-@dataclass(frozen=True)
 class Call:
-    """One connectcases call as casemock answered it."""
+    """One connectcases call as casemock answered it: ``operation``, the decoded
+    ``params``, the ``response`` (None when the call failed), the ``error`` (None when it
+    succeeded), the caller's ``region`` and ``access_key_id`` and the ``time`` it was
+    answered (``time.time()``; not compared).
+
+    ``params`` and ``response`` are kept as they were when casemock answered (their pickled
+    bytes, decoded once on first access), so a long call log costs the garbage collector
+    nothing per call and later changes to the state never show through an old call."""
+
+    __slots__ = ("_frozen", "_thawed", "access_key_id", "error", "operation", "region", "time")
 
     operation: str
-    params: dict[str, Any]
-    response: dict[str, Any] | None
     error: ServiceError | None
-    region: str | None = None
-    access_key_id: str | None = None
-    # When casemock answered it, in seconds since the epoch (``time.time()``).
-    time: float = field(default_factory=_now, compare=False, repr=False)
+    region: str | None
+    access_key_id: str | None
+    time: float
+    _frozen: bytes
+    _thawed: tuple[dict[str, Any], dict[str, Any] | None] | None
+
+    def __init__(
+        self,
+        operation: str,
+        params: dict[str, Any],
+        response: dict[str, Any] | None,
+        error: ServiceError | None,
+        region: str | None = None,
+        access_key_id: str | None = None,
+        time: float | None = None,
+    ) -> None:
+        setter = object.__setattr__
+        setter(self, "operation", operation)
+        setter(self, "error", error)
+        setter(self, "region", region)
+        setter(self, "access_key_id", access_key_id)
+        setter(self, "time", _now() if time is None else time)
+        setter(self, "_frozen", _pickle((params, response), 5))
+        setter(self, "_thawed", None)
+
+    def _contents(self) -> tuple[dict[str, Any], dict[str, Any] | None]:
+        thawed = self._thawed
+        if thawed is None:
+            thawed = _unpickle(self._frozen)
+            object.__setattr__(self, "_thawed", thawed)
+        return thawed
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """The request's parameters, decoded from the wire (or as seeding passed them)."""
+        return self._contents()[0]
+
+    @property
+    def response(self) -> dict[str, Any] | None:
+        """The handler's answer, before it was encoded for the wire."""
+        return self._contents()[1]
 
     @property
     def error_code(self) -> str | None:
@@ -77,6 +122,46 @@ class Call:
     def ok(self) -> bool:
         """True when the call succeeded."""
         return self.error is None
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}: a Call is read-only")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}: a Call is read-only")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Call):
+            return NotImplemented
+        return (
+            self.operation == other.operation
+            and self.error == other.error
+            and self.region == other.region
+            and self.access_key_id == other.access_key_id
+            and self._contents() == other._contents()
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return (
+            f"Call(operation={self.operation!r}, params={self.params!r}, "
+            f"response={self.response!r}, error={self.error!r}, region={self.region!r}, "
+            f"access_key_id={self.access_key_id!r})"
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (
+            Call,
+            (
+                self.operation,
+                self.params,
+                self.response,
+                self.error,
+                self.region,
+                self.access_key_id,
+                self.time,
+            ),
+        )
 
 
 class Target(Protocol):

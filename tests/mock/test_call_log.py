@@ -8,6 +8,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from casemock import Call, CasesClient, CasesMock, mock_cases
+from casemock.seeding import create_cases, seed_domain
 from tests.helpers import REGION
 
 
@@ -93,3 +94,38 @@ def test_a_call_refused_by_an_injected_fault_names_its_caller_and_region() -> No
         (call,) = mock.calls
     assert call.error_code == "AccessDeniedException"
     assert (call.region, call.access_key_id) == ("eu-west-2", "AKIAFAULTED")
+
+
+def test_a_call_keeps_its_response_as_it_was_answered(mock: CasesMock) -> None:
+    domain = seed_domain(mock, "support", template={"name": "Default"})
+    assert domain.template_id is not None
+    client = mock.client()
+    (case_id,) = create_cases(mock, domain.domain_id, domain.template_id, [{"title": "Old"}])
+    client.get_case(domainId=domain.domain_id, caseId=case_id, fields=[{"id": "title"}])
+    client.update_case(
+        domainId=domain.domain_id,
+        caseId=case_id,
+        fields=[{"id": "title", "value": {"stringValue": "New"}}],
+    )
+    (read,) = mock.calls_to("GetCase")
+    assert read.response is not None
+    assert read.response["fields"] == [{"id": "title", "value": {"stringValue": "Old"}}]
+    assert read.params["caseId"] == case_id
+
+
+def test_a_call_is_read_only_compares_by_content_and_pickles(
+    mock: CasesMock, client: CasesClient
+) -> None:
+    import pickle
+    from dataclasses import FrozenInstanceError
+
+    client.create_domain(name="logged")
+    (call,) = mock.calls
+    with pytest.raises(FrozenInstanceError):
+        call.operation = "Other"
+    copy = pickle.loads(pickle.dumps(call))
+    assert copy == call
+    assert copy.time == call.time
+    assert copy.params == {"name": "logged"}
+    assert call != Call("CreateDomain", {"name": "other"}, call.response, None)
+    assert "CreateDomain" in repr(call) and "'logged'" in repr(call)
