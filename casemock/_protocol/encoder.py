@@ -4,7 +4,6 @@ exactly as the rest-json protocol lays them out."""
 from __future__ import annotations
 
 import functools
-import os
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -14,17 +13,11 @@ from botocore.model import Shape, StructureShape
 
 from casemock import _model
 from casemock._errors import ServiceError
+from casemock._ids import random_uuid
 from casemock._timestamps import format_timestamp
 
 Converter = Callable[[Any], Any]
 Response = tuple[int, dict[str, str], bytes]
-
-
-def request_id() -> str:
-    """A random (version 4) UUID, as AWS request ids are; cheaper than str(uuid.uuid4())."""
-    h = os.urandom(16).hex()
-    variant = "89ab"[int(h[16], 16) & 3]
-    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{variant}{h[17:20]}-{h[20:]}"
 
 
 def _identity(value: Any) -> Any:
@@ -89,7 +82,7 @@ def _header_text(value: Any) -> str:
 
 
 def _base_headers(content_type: str = "application/json") -> dict[str, str]:
-    return {"x-amzn-RequestId": request_id(), "Content-Type": content_type}
+    return {"x-amzn-RequestId": random_uuid(), "Content-Type": content_type}
 
 
 @functools.cache

@@ -20,11 +20,11 @@ import dataclasses
 import itertools
 import random
 import threading
-import uuid
 from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Any
 
+from casemock._ids import random_uuid, uuid4_text
 from casemock._settings import Settings
 from casemock.backend._records import Domain, RegionState
 from casemock.backend.external import ExternalResources
@@ -140,9 +140,9 @@ class Store:
 
     def new_id(self) -> str:
         if self.seed is None:
-            return str(uuid.uuid4())
+            return random_uuid()
         with self.lock:
-            return str(uuid.UUID(int=self._random.getrandbits(128), version=4))
+            return uuid4_text(self._random.getrandbits(128))
 
     def next_seq(self) -> int:
         return next(self._seq)

@@ -26,6 +26,7 @@ LAYERS: dict[str, int] = {
     "casemock._settings": 0,
     "casemock._model": 0,
     "casemock._timestamps": 0,
+    "casemock._ids": 0,
     "casemock._protocol": 1,
     "casemock.backend": 1,
     "casemock._faults": 2,

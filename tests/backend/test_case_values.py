@@ -401,3 +401,33 @@ def test_whole_number_doubles_come_back_as_doubles() -> None:
     stored = check_value(number, {"doubleValue": 1}, None, Settings())
     assert stored == {"doubleValue": 1.0}
     assert isinstance(stored["doubleValue"], float)
+
+
+def test_the_fast_reading_of_service_timestamps_agrees_with_the_general_one() -> None:
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from casemock._timestamps import _parse_date_like, parse_instant
+
+    canonical = st.builds(
+        lambda y, mo, d, h, mi, s, ms: (
+            f"{y:04d}-{mo:02d}-{d:02d}T{h:02d}:{mi:02d}:{s:02d}.{ms:03d}Z"
+        ),
+        st.integers(0, 9999),
+        st.integers(0, 13),
+        st.integers(0, 32),
+        st.integers(0, 25),
+        st.integers(0, 61),
+        st.integers(0, 61),
+        st.integers(0, 999),
+    )
+    damaged = st.tuples(canonical, st.integers(0, 23), st.sampled_from("0123456789-T:.Z +x٣")).map(
+        lambda t: t[0][: t[1]] + t[2] + t[0][t[1] + 1 :]
+    )
+
+    @given(st.one_of(canonical, damaged))
+    def agree(text: str) -> None:
+        general = _parse_date_like(text) if text[4] == "-" and text[7] == "-" else None
+        assert parse_instant(text) == general
+
+    agree()

@@ -128,3 +128,42 @@ def test_case_created_datetime_follows_time_machine() -> None:
             domainId=domain_id, caseId=case_id, fields=[{"id": "created_datetime"}]
         )["fields"]
     assert fields[0]["value"]["stringValue"] == "2031-05-17T09:30:12.345Z"
+
+
+def test_ids_are_the_uuids_the_uuid_module_would_format() -> None:
+    import uuid
+
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from casemock._ids import uuid4_text
+
+    @given(st.integers(min_value=0, max_value=2**128 - 1))
+    def same(bits: int) -> None:
+        assert uuid4_text(bits) == str(uuid.UUID(int=bits, version=4))
+
+    same()
+
+
+def test_unseeded_ids_ignore_the_global_random_state_and_differ_after_fork() -> None:
+    import os
+    import random
+
+    from casemock._ids import random_uuid
+
+    random.seed(7)
+    first = random_uuid()
+    random.seed(7)
+    assert random_uuid() != first  # code under test reseeding `random` cannot repeat ids
+    assert UUID.fullmatch(first)
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child process
+        os.write(write, random_uuid().encode())
+        os._exit(0)
+    os.close(write)
+    os.waitpid(child, 0)
+    from_child = os.read(read, 64).decode()
+    os.close(read)
+    assert from_child != random_uuid()
+    assert UUID.fullmatch(from_child)
