@@ -172,6 +172,7 @@ class Target(Protocol):
     access: AccessPolicy
     calls: list[Call]
     strict: bool
+    full_signing: bool  # sign with the SigV4 HMAC (Settings.full_signing, CASEMOCK_FULL_SIGNING)
 
     @property
     def store(self) -> Store: ...

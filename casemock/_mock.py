@@ -27,6 +27,7 @@ from casemock._errors import CasesMockError, MockNotStartedError
 from casemock._faults import UNSET, ErrorRule, Faults, LatencyRule, Unset
 from casemock._intercept import activate, deactivate
 from casemock._intercept.botocore import PLACEHOLDER_CREDENTIALS
+from casemock._intercept.signing import env_full_signing
 from casemock._settings import Settings
 from casemock.backend._store import Store
 
@@ -71,6 +72,9 @@ class CasesMock:
         self.access = AccessPolicy()
         # realism: a preset of production behaviours (docs/realism.md), on top of settings.
         settings = (settings or Settings()).with_realism(realism)
+        # Settings.full_signing or CASEMOCK_FULL_SIGNING: sign requests with the SigV4 HMAC
+        # (read here, like CASEMOCK_STRICT, not on every call).
+        self.full_signing = settings.full_signing or env_full_signing()
         self._store = Store(account_id, region, settings, seed)
         self._depth = 0  # start() calls not yet stopped: botocore is patched while > 0
         self._opened = 0  # open() calls not yet closed (start() opens): the state is live

@@ -88,7 +88,8 @@ class Settings:
     # Signing (docs/performance.md): while the mock is active, boto3 writes a well-formed
     # SigV4 Authorization header for connectcases requests without computing the HMAC
     # (casemock reads only the access key and Region of it); True computes the real
-    # signature, as does the environment variable CASEMOCK_FULL_SIGNING=1.
+    # signature, as does the environment variable CASEMOCK_FULL_SIGNING=1 (read when a
+    # mock is created).
     full_signing: bool = False
 
     def with_realism(self, preset: str | None) -> Settings:

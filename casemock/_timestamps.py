@@ -25,13 +25,19 @@ _DATETIME = re.compile(
 )
 
 
-@functools.lru_cache(maxsize=4096)  # stored timestamps are read again and again
 def format_timestamp(value: datetime) -> str:
     """ISO-8601 in UTC with milliseconds, as the service writes it."""
-    if value.tzinfo is timezone.utc:  # what handlers store: no conversion needed
-        return value.isoformat(timespec="milliseconds")[:-6] + "Z"
-    utc = value.astimezone(timezone.utc).replace(tzinfo=None)
-    return utc.isoformat(timespec="milliseconds") + "Z"
+    if value.tzinfo is not timezone.utc:  # what handlers store needs no conversion
+        value = value.astimezone(timezone.utc)
+    return "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ" % (  # noqa: UP031 (the fastest formatting)
+        value.year,
+        value.month,
+        value.day,
+        value.hour,
+        value.minute,
+        value.second,
+        value.microsecond // 1000,
+    )
 
 
 def parse_iso(text: str) -> datetime:

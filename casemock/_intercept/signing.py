@@ -38,7 +38,7 @@ def add_auth(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
     if instance._service_name != SIGNING_NAME:
         return wrapped(*args, **kwargs)
     mock = active.current()
-    if mock is None or mock.store.settings.full_signing or env_full_signing():
+    if mock is None or mock.full_signing:  # decided when the mock was created
         return wrapped(*args, **kwargs)
     sign_without_hmac(instance, args[0] if args else kwargs["request"])
     return None

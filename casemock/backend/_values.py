@@ -54,6 +54,9 @@ TYPES: dict[str, tuple[str, frozenset[str]]] = {
 }
 # Fields that take more members than their type does, by field id.
 FIELD_MEMBERS = {"assigned_user": frozenset({"stringValue", "userArnValue"})}
+_TYPE_MEMBERS = {name: frozenset({member}) for name, (member, _) in TYPES.items()}
+_NO_MEMBERS: frozenset[str] = frozenset()
+_MEMBER_SET = frozenset(MEMBERS)
 
 
 def search_rule(field_type: str) -> tuple[str, frozenset[str]]:
@@ -67,12 +70,15 @@ def members_for(field_id: str, field_type: str) -> frozenset[str]:
     special = FIELD_MEMBERS.get(field_id)
     if special is not None:
         return special
-    found = TYPES.get(field_type)
-    return frozenset({found[0]}) if found else frozenset()
+    return _TYPE_MEMBERS.get(field_type, _NO_MEMBERS)
 
 
 def member_of(value: Mapping[str, Any]) -> tuple[str, Any]:
     """The union member a value uses and its content (``("emptyValue", {})`` if none)."""
+    if len(value) == 1:  # a validated union: its one member
+        ((member, item),) = value.items()
+        if item is not None and member in _MEMBER_SET:
+            return member, item
     for member in MEMBERS:
         item = value.get(member)
         if item is not None:
