@@ -230,25 +230,210 @@ def check_shape(shape: Shape, value: Any, name: str) -> None:
         raise validation_errors(describe_errors(errors))
 
 
+# -- per-operation validators, generated ---------------------------------------------------
+#
+# ``_compile`` gives one closure per shape, and a request pays a call, a path tuple and a
+# dict lookup per member it holds. ``validate_input`` runs instead one function generated
+# per operation from the same model: every member check inlined (nested structures, lists
+# and maps down to ``_INLINE_DEPTH`` levels; a recursive shape calls its closure), paths
+# built only for an error, and the same errors in the same order as the closures give.
+
+_INLINE_DEPTH = 8
+
+
+class _Source:
+    """The lines and constants of one generated validator."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.constants: dict[str, Any] = {
+            "_type_error": _type_error,
+            "_null_error": _null_error,
+            "_union_error": _union_error,
+            "_has_type": _has_type,
+            "serialization_error": serialization_error,
+            "shorten": shorten,
+            "_join": _join,
+            "isfinite": math.isfinite,
+        }
+        self._names = 0
+
+    def constant(self, value: Any) -> str:
+        self._names += 1
+        name = f"_c{self._names}"
+        self.constants[name] = value
+        return name
+
+    def variable(self, stem: str) -> str:
+        self._names += 1
+        return f"{stem}{self._names}"
+
+    def emit(self, indent: int, line: str) -> None:
+        self.lines.append("    " * indent + line)
+
+
+def _emit_type(src: _Source, shape: Shape, var: str, path: str, indent: int) -> None:
+    """``type_ok`` of ``_compile``: a SerializationException unless ``var`` has the type."""
+    kind = shape.type_name
+    expected = _TYPES.get(kind, (object,))
+    numeric = kind in ("integer", "long", "float", "double")
+    exact = src.constant(frozenset(expected))
+    src.emit(
+        indent,
+        f"if type({var}) not in {exact} and not _has_type({var}, {src.constant(expected)}, "
+        f"{numeric}): raise _type_error({path}, {kind!r})",
+    )
+
+
+def _emit_sizes(
+    src: _Source, shape: Shape, word: str, size: str, var: str, path: str, show: bool, indent: int
+) -> None:
+    for violated, text in _size_checks(shape, word):
+        src.emit(
+            indent,
+            f"if {src.constant(violated)}({size}): "
+            f"errors.append(({path}, {var}, {show}, {text!r}))",
+        )
+
+
+def _emit(
+    src: _Source, shape: Shape, var: str, path: str, indent: int, stack: tuple[str, ...]
+) -> None:
+    """Lines that check ``var`` (a value of ``shape`` at the path expression ``path``)."""
+    kind = shape.type_name
+    show = not shape.metadata.get("sensitive")
+    recursive = kind in ("structure", "list", "map") and (
+        shape.name in stack or len(stack) >= _INLINE_DEPTH
+    )
+    if recursive:
+        src.emit(indent, f"{src.constant(_compile(shape))}({var}, {path}, errors)")
+        return
+    inner = (*stack, shape.name)
+    if kind in ("integer", "long", "float", "double"):
+        _emit_type(src, shape, var, path, indent)
+        if kind in ("float", "double"):
+            src.emit(
+                indent,
+                f"if type({var}) is float and not isfinite({var}): raise serialization_error("
+                f'"Expected a finite number at \'" + shorten(_join({path})) + "\'")',
+            )
+        _emit_sizes(src, shape, "value", var, var, path, show, indent)
+    elif kind in ("string", "blob"):
+        src.emit(indent, f"if type({var}) is not str:")
+        _emit_type(src, shape, var, path, indent + 1)
+        lo, hi = shape.metadata.get("min"), shape.metadata.get("max")
+        if lo is not None or hi is not None:
+            size = src.variable("n")
+            src.emit(indent, f"{size} = len({var})")
+            low = -1 if lo is None else lo
+            high = "inf" if hi is None else hi
+            src.emit(indent, f"if not {low} <= {size} <= {high}:")
+            src.constants["inf"] = math.inf
+            _emit_sizes(src, shape, "length", size, var, path, show, indent + 1)
+        enum = list(getattr(shape, "enum", []) or [])
+        if enum:
+            text = f"Member must satisfy enum value set: [{', '.join(enum)}]"
+            src.emit(
+                indent,
+                f"if {var} not in {src.constant(frozenset(enum))}: "
+                f"errors.append(({path}, {var}, {show}, {text!r}))",
+            )
+        elif "pattern" in shape.metadata:
+            pattern = re.compile(shape.metadata["pattern"])
+            text = f"Member must satisfy regular expression pattern: {pattern.pattern}"
+            src.emit(
+                indent,
+                f"if {src.constant(pattern.fullmatch)}({var}) is None: "
+                f"errors.append(({path}, {var}, {show}, {text!r}))",
+            )
+    elif kind == "structure":
+        assert isinstance(shape, StructureShape)
+        src.emit(indent, f"if type({var}) is not dict:")
+        _emit_type(src, shape, var, path, indent + 1)
+        for name in shape.required_members:
+            src.emit(
+                indent,
+                f"if {var}.get({name!r}) is None: "
+                f"errors.append((({path}, {name!r}), None, False, 'Member must not be null'))",
+            )
+        _emit_members(src, shape, var, path, indent, inner)
+    elif kind == "list":
+        src.emit(indent, f"if type({var}) is not list:")
+        _emit_type(src, shape, var, path, indent + 1)
+        _emit_sizes(src, shape, "length", f"len({var})", var, path, show, indent)
+        index, item = src.variable("i"), src.variable("v")
+        src.emit(indent, f"for {index}, {item} in enumerate({var}, 1):")
+        item_path = f"({path}, {index})"
+        src.emit(indent + 1, f"if {item} is None: raise _null_error('A list item', {item_path})")
+        _emit(src, shape.member, item, item_path, indent + 1, inner)  # type: ignore[attr-defined]
+    elif kind == "map":
+        _emit_type(src, shape, var, path, indent)
+        _emit_sizes(src, shape, "length", f"len({var})", var, path, show, indent)
+        key, item = src.variable("k"), src.variable("v")
+        src.emit(indent, f"for {key}, {item} in {var}.items():")
+        _emit(src, shape.key, key, f"({path}, 'key')", indent + 1, inner)  # type: ignore[attr-defined]
+        item_path = f"({path}, str({key}))"
+        src.emit(indent + 1, f"if {item} is None: raise _null_error('A map value', {item_path})")
+        _emit(src, shape.value, item, item_path, indent + 1, inner)  # type: ignore[attr-defined]
+    else:
+        _emit_type(src, shape, var, path, indent)
+
+
+def _emit_members(
+    src: _Source, shape: StructureShape, var: str, path: str, indent: int, stack: tuple[str, ...]
+) -> None:
+    """The member loop of a structure: each present, non-null member checked in the
+    order the value holds them; a union must hold exactly one."""
+    members = shape.members
+    if not members:
+        if getattr(shape, "is_tagged_union", False):
+            src.emit(indent, f"raise _union_error({path}, 0)")
+        return
+    union = bool(getattr(shape, "is_tagged_union", False))
+    present = src.variable("present")
+    if union:
+        src.emit(indent, f"{present} = 0")
+    name, item = src.variable("k"), src.variable("v")
+    src.emit(indent, f"for {name}, {item} in {var}.items():")
+    src.emit(indent + 1, f"if {item} is None: continue")
+    for position, (member_name, member) in enumerate(members.items()):
+        keyword = "if" if position == 0 else "elif"
+        src.emit(indent + 1, f"{keyword} {name} == {member_name!r}:")
+        if union:
+            src.emit(indent + 2, f"{present} += 1")
+        _emit(src, member, item, f"({path}, {member_name!r})", indent + 2, stack)
+    if union:
+        src.emit(indent, f"if {present} != 1: raise _union_error({path}, {present})")
+
+
+InputCheck = Callable[[dict[str, Any], Errors], None]
+
+
 @functools.cache
-def _input_checks(operation: str) -> tuple[list[str], dict[str, Check]]:
+def _input_check(operation: str) -> InputCheck:
+    """The generated validator of ``operation``'s input (see above)."""
+    src = _Source()
     shape = _model.operation(operation).input_shape
-    if shape is None:
-        return [], {}
-    assert isinstance(shape, StructureShape)
-    return list(shape.required_members), {n: _compile(m) for n, m in shape.members.items()}
+    src.emit(0, "def check(params, errors):")
+    src.emit(1, "pass")
+    if shape is not None:
+        assert isinstance(shape, StructureShape)
+        for name in shape.required_members:
+            src.emit(
+                1,
+                f"if params.get({name!r}) is None: "
+                f"errors.append(((None, {name!r}), None, False, 'Member must not be null'))",
+            )
+        _emit_members(src, shape, "params", "None", 1, (shape.name,))
+    namespace = dict(src.constants)
+    exec(compile("\n".join(src.lines), f"<casemock validator of {operation}>", "exec"), namespace)
+    check: InputCheck = namespace["check"]
+    return check
 
 
 def validate_input(operation: str, params: dict[str, Any]) -> None:
     """Validate decoded parameters of ``operation``; raise ValidationException on violations."""
-    required, checks = _input_checks(operation)
     errors: Errors = []
-    for name in required:
-        if params.get(name) is None:
-            errors.append(((None, name), None, False, "Member must not be null"))
-    for name, value in params.items():
-        check = checks.get(name)
-        if check is not None and value is not None:
-            check(value, (None, name), errors)
+    _input_check(operation)(params, errors)
     if errors:
         raise validation_errors(describe_errors(errors))

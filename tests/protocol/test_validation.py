@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from botocore.exceptions import ClientError
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from casemock import _model
@@ -274,3 +274,55 @@ def test_max_results_is_accepted_exactly_within_its_range(value: int) -> None:
         assert f"Value '{value}' at 'maxResults'" in error.message
     else:
         assert 1 <= value <= 10
+
+
+# -- the generated validators agree with the per-shape closures ----------------------------
+
+_BAD_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**40), max_value=2**40),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=8),
+    st.text(alphabet="ab-_ ", min_size=90, max_size=600),
+    st.lists(st.one_of(st.none(), st.text(max_size=3), st.integers()), max_size=3),
+    st.dictionaries(st.text(max_size=4), st.one_of(st.none(), st.text(max_size=3)), max_size=3),
+)
+
+
+def _outcome(check: Any, params: dict[str, Any]) -> tuple[str, Any]:
+    from casemock._protocol.validation import describe_errors
+
+    errors: list[Any] = []
+    try:
+        check(params, errors)
+    except ServiceError as error:
+        return ("raised", (error.code, error.message))
+    return ("errors", describe_errors(errors))
+
+
+@settings(max_examples=400)
+@given(st.data())
+def test_generated_validators_give_what_the_shape_closures_give(data: st.DataObject) -> None:
+    """validate_input runs one function generated per operation; every request, valid or
+    broken anywhere, gets the same errors, in the same order, as the closures of
+    ``_compile`` walking the input shape."""
+    from casemock._protocol.validation import _compile, _input_check
+    from tests.protocol.model_inputs import build, constrained_paths, place
+
+    operation = data.draw(st.sampled_from(sorted(_model.operation_names())))
+    shape = _model.operation(operation).input_shape
+    if shape is None:
+        return
+    paths = list(constrained_paths(operation))
+    chosen = data.draw(st.lists(st.sampled_from(paths), max_size=3)) if paths else []
+    params = dict(build(shape, chosen[0][0] if chosen else (), full=data.draw(st.booleans())))
+    for path, _ in chosen:
+        try:
+            place(params, path, data.draw(_BAD_VALUES))
+        except (KeyError, IndexError, TypeError, StopIteration, AttributeError):
+            continue  # an earlier bad value replaced the way to this path
+    closures = _compile(shape)
+    assert _outcome(_input_check(operation), params) == _outcome(
+        lambda value, errors: closures(value, None, errors), params
+    )
