@@ -35,6 +35,7 @@ from time import time as _now
 from typing import TYPE_CHECKING, Any, Protocol, cast
 from urllib.parse import urlsplit
 
+import orjson
 from botocore.awsrequest import AWSResponse
 
 from casemock import _model
@@ -64,11 +65,21 @@ class Call:
     succeeded), the caller's ``region`` and ``access_key_id`` and the ``time`` it was
     answered (``time.time()``; not compared).
 
-    ``params`` and ``response`` are kept as they were when casemock answered (their pickled
-    bytes, decoded once on first access), so a long call log costs the garbage collector
-    nothing per call and later changes to the state never show through an old call."""
+    ``params`` and ``response`` are kept as they were when casemock answered (as bytes:
+    pickled, or the answer's JSON body when that decodes to the response exactly; decoded
+    once on first access), so a long call log costs the garbage collector nothing per call
+    and later changes to the state never show through an old call."""
 
-    __slots__ = ("_frozen", "_thawed", "access_key_id", "error", "operation", "region", "time")
+    __slots__ = (
+        "_body",
+        "_frozen",
+        "_thawed",
+        "access_key_id",
+        "error",
+        "operation",
+        "region",
+        "time",
+    )
 
     operation: str
     error: ServiceError | None
@@ -76,6 +87,7 @@ class Call:
     access_key_id: str | None
     time: float
     _frozen: bytes
+    _body: bytes | None
     _thawed: tuple[dict[str, Any], dict[str, Any] | None] | None
 
     def __init__(
@@ -87,20 +99,32 @@ class Call:
         region: str | None = None,
         access_key_id: str | None = None,
         time: float | None = None,
+        *,
+        body: bytes | None = None,
     ) -> None:
+        """``body``: the JSON answer, when it decodes to ``response`` exactly (the wire
+        entry knows; see ``encoder.body_is_result``)."""
         setter = object.__setattr__
         setter(self, "operation", operation)
         setter(self, "error", error)
         setter(self, "region", region)
         setter(self, "access_key_id", access_key_id)
         setter(self, "time", _now() if time is None else time)
-        setter(self, "_frozen", _pickle((params, response), 5))
+        if body is not None and response is not None:
+            setter(self, "_frozen", _pickle(params, 5))
+            setter(self, "_body", body)
+        else:
+            setter(self, "_frozen", _pickle((params, response), 5))
+            setter(self, "_body", None)
         setter(self, "_thawed", None)
 
     def _contents(self) -> tuple[dict[str, Any], dict[str, Any] | None]:
         thawed = self._thawed
         if thawed is None:
-            thawed = _unpickle(self._frozen)
+            if self._body is not None:
+                thawed = (_unpickle(self._frozen), orjson.loads(self._body))
+            else:
+                thawed = _unpickle(self._frozen)
             object.__setattr__(self, "_thawed", thawed)
         return thawed
 
@@ -204,6 +228,22 @@ def execute(
 ) -> dict[str, Any]:
     """Steps 3-8 for decoded ``params``: the handler's result, or the ServiceError it
     (or validation, or an injected fault) raised, after recording the call."""
+    result = _run(target, operation, params, region, access_key_id, options, runtime)
+    if options.record:
+        target.calls.append(Call(operation, params, result, None, region, access_key_id))
+    return result
+
+
+def _run(
+    target: Target,
+    operation: str,
+    params: dict[str, Any],
+    region: str,
+    access_key_id: str | None,
+    options: Options,
+    runtime: Runtime | None,
+) -> dict[str, Any]:
+    """Steps 3-7; a refusal is recorded (with ``options.record``) and raised."""
     context: Context | None = None
     try:
         validate_input(operation, params)
@@ -234,8 +274,6 @@ def execute(
                 Call(operation, params, None, error, where, access_key_id if where else None)
             )
         raise
-    if options.record:
-        target.calls.append(Call(operation, params, result, None, region, access_key_id))
     return result
 
 
@@ -283,10 +321,14 @@ def handle(
         target.calls.append(Call(operation, params, None, error))
         return encoder.encode_error(error)
     try:
-        result = execute(target, operation, params, region, access_key_id)
+        result = _run(target, operation, params, region, access_key_id, WIRE, None)
     except ServiceError as error:
         return encoder.encode_error(error)
-    return encoder.encode_output(operation, result)
+    response = encoder.encode_output(operation, result)
+    # The answer's body is the cheapest faithful record of the response when it is exact.
+    exact = response[2] if encoder.body_is_result(operation) else None
+    target.calls.append(Call(operation, params, result, None, region, access_key_id, body=exact))
+    return response
 
 
 def request_bytes(request: Any) -> bytes:
@@ -354,8 +396,6 @@ class Direct:
 def _encodable(params: dict[str, Any]) -> None:
     """What the wire's decoder refuses, refused on the direct path too: text that is not
     valid Unicode (a lone surrogate) can never be encoded into an answer."""
-    import orjson
-
     try:
         orjson.dumps(params)
     except orjson.JSONEncodeError as error:

@@ -100,6 +100,14 @@ def _output_plan(operation: str) -> tuple[int, list[tuple[str, str, str]], Conve
     return status, located, _converter(shape)
 
 
+@functools.cache
+def body_is_result(operation: str) -> bool:
+    """Whether the JSON body of ``operation``'s answer, decoded, equals the handler's
+    result: no timestamp to convert, no member renamed or sent in a header."""
+    _, located, convert = _output_plan(operation)
+    return convert is _identity and not located
+
+
 def encode_output(operation: str, result: dict[str, Any]) -> Response:
     status, located, convert = _output_plan(operation)
     headers = _base_headers()

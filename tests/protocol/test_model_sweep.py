@@ -24,6 +24,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import boto3
+import orjson
 import pytest
 from botocore.model import ListShape, MapShape, Shape
 from botocore.parsers import create_parser
@@ -324,3 +325,22 @@ def test_supported_operations_page_is_up_to_date() -> None:
         # An older botocore model: every operation it has is listed with the same status.
         for operation, status in current.items():
             assert listed.get(operation) == status, operation
+
+
+@pytest.mark.parametrize("operation", OPERATIONS)
+def test_the_call_log_reads_back_every_answer_exactly(operation: str) -> None:
+    """The call log keeps an answer as its JSON body where ``body_is_result`` says the
+    body decodes to the handler's result; for every operation, a full answer reads back
+    from ``Call.response`` as the handler returned it."""
+    from casemock import Call
+
+    result = output_for(operation)
+    if _model.operation(operation).output_shape is None:
+        result = {}
+    body = encoder.encode_output(operation, result)[2]
+    exact = body if encoder.body_is_result(operation) else None
+    call = Call(operation, {"domainId": "d"}, result, None, body=exact)
+    assert call.response == result
+    assert type(call.response) is dict
+    if exact is not None:
+        assert orjson.loads(body) == result

@@ -229,7 +229,7 @@ def get_case(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
             value = _next_sla_breach(ctx, case)
         if value is not None and field_id not in seen:
             seen.add(field_id)
-            fields.append({"id": field_id, "value": dict(value)})
+            fields.append({"id": field_id, "value": value})  # shared, never changed
     return {"fields": fields, "templateId": case.template_id, "tags": dict(case.tags)}
 
 
