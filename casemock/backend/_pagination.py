@@ -11,9 +11,10 @@ import base64
 import binascii
 import bisect
 import hashlib
-import json
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol, TypeVar
+
+import orjson
 
 from casemock._errors import validation_error
 
@@ -21,20 +22,20 @@ T = TypeVar("T")
 
 
 def fingerprint(query: Any) -> str:
-    text = json.dumps(query, sort_keys=True, default=str, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    text = orjson.dumps(query, option=orjson.OPT_SORT_KEYS, default=str)
+    return hashlib.sha256(text).hexdigest()[:16]
 
 
 def encode_token(position: Any, query: Any) -> str:
-    raw = json.dumps({"p": position, "q": fingerprint(query)}, separators=(",", ":"))
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+    raw = orjson.dumps({"p": position, "q": fingerprint(query)})
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
 def decode_token(token: str, query: Any) -> Any:
     """Return the position stored in ``token``; ValidationException if it is not ours."""
     try:
         padded = token + "=" * (-len(token) % 4)
-        data = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        data = orjson.loads(base64.urlsafe_b64decode(padded.encode()))
         position, query_hash = data["p"], data["q"]
     except (ValueError, KeyError, TypeError, binascii.Error):
         raise validation_error("The nextToken is not valid.") from None

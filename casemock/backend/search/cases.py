@@ -81,14 +81,25 @@ def _reports_total() -> bool:
     return _model.has_member("SearchCasesResponse", "totalCount")
 
 
-def _project(case: Case, field_ids: list[str]) -> list[dict[str, Any]]:
-    fields = []
-    for field_id in field_ids:
-        value = case.values.get(field_id)
-        if value and "emptyValue" not in value:
-            # Stored values are shared and never changed in place: no copy needed.
-            fields.append({"id": field_id, "value": value})
-    return fields
+def _answers(cases: list[Case], field_ids: list[str]) -> list[dict[str, Any]]:
+    """The page's cases as SearchCases answers them, with the requested fields that
+    hold a value (stored values are shared and never changed in place: not copied)."""
+    answers = []
+    for case in cases:
+        values = case.values
+        answers.append(
+            {
+                "caseId": case.case_id,
+                "templateId": case.template_id,
+                "fields": [
+                    {"id": field_id, "value": value}
+                    for field_id in field_ids
+                    if (value := values.get(field_id)) and "emptyValue" not in value
+                ],
+                "tags": dict(case.tags),
+            }
+        )
+    return answers
 
 
 @operation("SearchCases")
@@ -114,17 +125,7 @@ def search_cases(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     docs = pages.page(index, order, matches, after, size + 1)
     chunk = [index.case(doc) for doc in docs[:size]]
     field_ids = list(dict.fromkeys(item["id"] for item in params.get("fields") or []))
-    result: dict[str, Any] = {
-        "cases": [
-            {
-                "caseId": case.case_id,
-                "templateId": case.template_id,
-                "fields": _project(case, field_ids),
-                "tags": dict(case.tags),
-            }
-            for case in chunk
-        ]
-    }
+    result: dict[str, Any] = {"cases": _answers(chunk, field_ids)}
     if _reports_total():
         result["totalCount"] = docsets.size(matches)
     if len(docs) > size:
