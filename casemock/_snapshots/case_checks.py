@@ -22,7 +22,7 @@ from casemock._snapshots.rules import (
     quota,
     tags,
 )
-from casemock.backend._records import AuditEvent, Case, Domain, Merge, RelatedItem
+from casemock.backend._records import AuditEvent, Case, Domain, Merge, RelatedItem, thaw
 from casemock.backend.cases.values import (
     MEMBER_TYPES,
     allowed_members,
@@ -106,7 +106,7 @@ class CaseChecks(Walk):
                 "client_token"
             )
         if case.request is not None:
-            _request(case.request)
+            _request(thaw(case.request))
         if case.merge_id is not None and case.merge_id not in domain.merges:
             raise LoadError(f"merge {case.merge_id!r} does not exist").at("merge_id")
         self.related_items(case, domain)
@@ -179,7 +179,7 @@ class CaseChecks(Walk):
         member(event.performed_by, structure, "performedBy", "performed_by")
         member(event.merge_metadata, structure, "mergeMetadata", "merge_metadata")
         check_id = member_check("AuditEventField", "eventFieldId")
-        for index, entry in enumerate(event.fields):
+        for index, entry in enumerate(thaw(event.fields)):
             try:
                 _audit_field(entry, check_id)
             except LoadError as error:

@@ -25,6 +25,10 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any, Union
 
+import orjson
+
+from casemock.backend._records import FrozenJson, freeze, thaw
+
 _DATETIME_TAG = "$datetime"
 _INF = float("inf")
 _INT_RANGE = range(-(2**63), 2**63)  # what JSON encoders (orjson) write
@@ -203,11 +207,20 @@ def _optional(inner: Codec) -> Codec:
     return (lambda v: None if v is None else dump(v)), (lambda v: None if v is None else load(v))
 
 
+def _load_frozen(value: Any) -> FrozenJson:
+    try:
+        return freeze(_load_any(value))
+    except orjson.JSONEncodeError as error:
+        raise LoadError(f"cannot be kept as JSON: {error}") from None
+
+
 @functools.cache
 def codec(hint: Any) -> Codec:
     """(dump, load) for a type hint of the records."""
     if hint is Any:
         return _dump_any, _load_any
+    if hint is FrozenJson:  # the JSON data it holds
+        return thaw, _load_frozen
     if hint in (str, int, float, bool):
         return _same, primitive(hint)
     if hint is datetime:

@@ -17,6 +17,7 @@ from casemock.backend._records import (
     Layout,
     RelatedItem,
     Template,
+    thaw,
 )
 
 K = TypeVar("K")
@@ -208,7 +209,7 @@ class AuditEventView:
             record.event_id,
             record.type,
             record.performed_time,
-            freeze(record.fields),
+            freeze(thaw(record.fields)),
             freeze(record.performed_by),
             record.related_item_type,
         )

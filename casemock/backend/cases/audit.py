@@ -9,7 +9,7 @@ from typing import Any
 from casemock import _model
 from casemock.backend._context import Context
 from casemock.backend._pagination import page
-from casemock.backend._records import AuditEvent, Case
+from casemock.backend._records import AuditEvent, Case, freeze, thaw
 from casemock.backend._registry import operation
 
 MAX_PAGE_SIZE = 25  # GetCaseAuditEventsRequest maxResults: 1-25, default 25
@@ -45,7 +45,7 @@ def record(
         event_id=ctx.new_id(),
         type=event_type,
         performed_time=now or ctx.now(),
-        fields=fields,
+        fields=freeze(fields),
         performed_by=performed_by(ctx, requested_by),
         related_item_type=related_item_type,
     )
@@ -58,10 +58,7 @@ def _wire(event: AuditEvent) -> dict[str, Any]:
         "eventId": event.event_id,
         "type": event.type,
         "performedTime": event.performed_time,
-        "fields": [
-            {k: dict(v) if isinstance(v, dict) else v for k, v in entry.items()}
-            for entry in event.fields
-        ],
+        "fields": thaw(event.fields),
         "performedBy": dict(event.performed_by),
     }
     if event.related_item_type is not None:

@@ -16,7 +16,15 @@ from casemock._settings import Settings
 from casemock._timestamps import format_timestamp
 from casemock.backend._access import check_case_access, check_create_access
 from casemock.backend._context import Context
-from casemock.backend._records import AuditEvent, Case, Domain, FieldValueUnion, Template
+from casemock.backend._records import (
+    AuditEvent,
+    Case,
+    Domain,
+    FieldValueUnion,
+    FrozenJson,
+    Template,
+    freeze,
+)
 from casemock.backend._registry import operation
 from casemock.backend.cases import audit, events
 from casemock.backend.cases.values import (
@@ -56,15 +64,17 @@ def refuse_merging(domain: Domain, case: Case, *, deleting: bool = False) -> Non
 # -- CreateCase ---------------------------------------------------------------------------
 
 
-def _request(params: dict[str, Any]) -> dict[str, Any]:
-    """What makes two CreateCase requests "the same" for idempotency (kept by reference:
-    comparing costs nothing until a token is reused)."""
-    return {
-        "templateId": params["templateId"],
-        "fields": params["fields"],
-        "tags": params.get("tags"),
-        "performedBy": params.get("performedBy"),
-    }
+def _request(params: dict[str, Any]) -> FrozenJson:
+    """What makes two CreateCase requests "the same" for idempotency, frozen (equal
+    requests freeze to equal bytes)."""
+    return freeze(
+        {
+            "templateId": params["templateId"],
+            "fields": params["fields"],
+            "tags": params.get("tags"),
+            "performedBy": params.get("performedBy"),
+        }
+    )
 
 
 def _usable_template(domain: Domain, template_id: str) -> Template:
