@@ -59,21 +59,28 @@ _CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/]+)/")
 _HOST = re.compile(r"^cases(?:-fips)?\.([a-z0-9-]+)\.")
 
 
+# A request as it came over the wire (path labels, query string, the headers the decoder
+# reads, body): decoding it again gives the call's parameters.
+WireRequest = tuple[tuple[tuple[str, str], ...], str, tuple[tuple[str, str], ...], bytes]
+
+
 class Call:
     """One connectcases call as casemock answered it: ``operation``, the decoded
     ``params``, the ``response`` (None when the call failed), the ``error`` (None when it
     succeeded), the caller's ``region`` and ``access_key_id`` and the ``time`` it was
     answered (``time.time()``; not compared).
 
-    ``params`` and ``response`` are kept as they were when casemock answered (as bytes:
-    pickled, or the answer's JSON body when that decodes to the response exactly; decoded
-    once on first access), so a long call log costs the garbage collector nothing per call
-    and later changes to the state never show through an old call."""
+    ``params`` and ``response`` are kept as they were when casemock answered, as bytes
+    decoded on first access: the request as it came over the wire and the answer's JSON
+    body where those decode to them exactly, pickled otherwise. So a long call log costs
+    the garbage collector nothing per call, recording a call costs next to nothing, and
+    later changes to the state never show through an old call."""
 
     __slots__ = (
         "_body",
         "_frozen",
         "_thawed",
+        "_wire",
         "access_key_id",
         "error",
         "operation",
@@ -86,7 +93,8 @@ class Call:
     region: str | None
     access_key_id: str | None
     time: float
-    _frozen: bytes
+    _frozen: bytes | None
+    _wire: WireRequest | None
     _body: bytes | None
     _thawed: tuple[dict[str, Any], dict[str, Any] | None] | None
 
@@ -100,31 +108,38 @@ class Call:
         access_key_id: str | None = None,
         time: float | None = None,
         *,
+        wire: WireRequest | None = None,
         body: bytes | None = None,
     ) -> None:
-        """``body``: the JSON answer, when it decodes to ``response`` exactly (the wire
-        entry knows; see ``encoder.body_is_result``)."""
+        """``wire``: the request ``params`` were decoded from; ``body``: the JSON answer,
+        when it decodes to ``response`` exactly (see ``encoder.body_is_result``). The
+        wire entry passes both; a Call built from values alone pickles them."""
         setter = object.__setattr__
         setter(self, "operation", operation)
         setter(self, "error", error)
         setter(self, "region", region)
         setter(self, "access_key_id", access_key_id)
         setter(self, "time", _now() if time is None else time)
-        if body is not None and response is not None:
-            setter(self, "_frozen", _pickle(params, 5))
-            setter(self, "_body", body)
-        else:
-            setter(self, "_frozen", _pickle((params, response), 5))
-            setter(self, "_body", None)
+        if response is None:
+            body = None
+        rest = (None if wire is not None else params, None if body is not None else response)
+        setter(self, "_frozen", None if rest == (None, None) else _pickle(rest, 5))
+        setter(self, "_wire", wire)
+        setter(self, "_body", body)
         setter(self, "_thawed", None)
 
     def _contents(self) -> tuple[dict[str, Any], dict[str, Any] | None]:
         thawed = self._thawed
         if thawed is None:
+            params: Any
+            response: Any
+            params, response = (None, None) if self._frozen is None else _unpickle(self._frozen)
+            if self._wire is not None:
+                labels, query, headers, body = self._wire
+                params = decoder.decode(self.operation, dict(labels), query, dict(headers), body)
             if self._body is not None:
-                thawed = (_unpickle(self._frozen), orjson.loads(self._body))
-            else:
-                thawed = _unpickle(self._frozen)
+                response = orjson.loads(self._body)
+            thawed = (params, response)
             object.__setattr__(self, "_thawed", thawed)
         return thawed
 
@@ -325,9 +340,12 @@ def handle(
     except ServiceError as error:
         return encoder.encode_error(error)
     response = encoder.encode_output(operation, result)
-    # The answer's body is the cheapest faithful record of the response when it is exact.
+    # The request and the answer's body are the cheapest faithful record of the call.
+    wire = (tuple(labels.items()), split.query, decoder.header_items(operation, headers), body)
     exact = response[2] if encoder.body_is_result(operation) else None
-    target.calls.append(Call(operation, params, result, None, region, access_key_id, body=exact))
+    target.calls.append(
+        Call(operation, params, result, None, region, access_key_id, wire=wire, body=exact)
+    )
     return response
 
 

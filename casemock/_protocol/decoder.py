@@ -303,6 +303,14 @@ def _body(read: Reader, body: bytes) -> dict[str, Any]:
     return params
 
 
+def header_items(operation: str, headers: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    """The request headers ``decode`` reads for ``operation`` (none for most)."""
+    header = _plan(operation)[2]
+    if not header:
+        return ()
+    return tuple((wire, value) for _, wire, _ in header if (value := headers.get(wire)) is not None)
+
+
 def decode(
     operation: str,
     labels: Mapping[str, str],

@@ -30,7 +30,7 @@ from botocore.model import ListShape, MapShape, Shape
 from botocore.parsers import create_parser
 from botocore.validate import validate_parameters
 
-from casemock import UnsupportedOperationError, _model, mock_cases
+from casemock import Call, UnsupportedOperationError, _model, mock_cases
 from casemock._errors import ServiceError
 from casemock._protocol import decoder, encoder, router
 from casemock._protocol.output_check import check_output
@@ -75,6 +75,14 @@ def test_request_routes_and_decodes_back(operation: str, full: bool) -> None:
     )
     assert decoded == params
     validate_input(operation, decoded)
+    # The call log keeps the request as it came and decodes it again when read.
+    wire = (
+        tuple(matched[1].items()),
+        split.query,
+        decoder.header_items(operation, request.headers),
+        body_bytes(request.body),
+    )
+    assert Call(operation, {}, None, None, wire=wire).params == params
 
 
 # -- outputs round-trip ------------------------------------------------------------------
@@ -332,8 +340,6 @@ def test_the_call_log_reads_back_every_answer_exactly(operation: str) -> None:
     """The call log keeps an answer as its JSON body where ``body_is_result`` says the
     body decodes to the handler's result; for every operation, a full answer reads back
     from ``Call.response`` as the handler returned it."""
-    from casemock import Call
-
     result = output_for(operation)
     if _model.operation(operation).output_shape is None:
         result = {}
