@@ -4,6 +4,7 @@ service does."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -56,7 +57,7 @@ class Context:
 
     @property
     def iam_principal_arn(self) -> str:
-        return self.settings.iam_principal_arn.format(account_id=self.account_id)
+        return _principal(self.settings.iam_principal_arn, self.account_id)
 
     def now(self) -> datetime:
         return self.runtime.now()
@@ -90,3 +91,9 @@ class Context:
 
 
 Handler = Callable[[Context, dict[str, Any]], dict[str, Any]]
+
+
+@functools.lru_cache(maxsize=64)
+def _principal(template: str, account_id: str) -> str:
+    """The caller's IAM principal ARN (written into every audit event)."""
+    return template.format(account_id=account_id)

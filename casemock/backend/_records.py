@@ -29,9 +29,12 @@ import orjson
 FrozenJson = NewType("FrozenJson", bytes)
 
 
-def freeze(value: Any) -> FrozenJson:
-    """``value`` as canonical JSON bytes (sorted keys: equal data, equal bytes)."""
-    return FrozenJson(orjson.dumps(value, option=orjson.OPT_SORT_KEYS))
+def freeze(value: Any, *, canonical: bool = False) -> FrozenJson:
+    """``value`` as JSON bytes; ``canonical``: with sorted keys, so that equal data
+    freezes to equal bytes (what is compared, such as an idempotent request)."""
+    if canonical:
+        return FrozenJson(orjson.dumps(value, option=orjson.OPT_SORT_KEYS))
+    return FrozenJson(orjson.dumps(value))
 
 
 def thaw(data: FrozenJson) -> Any:

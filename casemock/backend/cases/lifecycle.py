@@ -73,7 +73,8 @@ def _request(params: dict[str, Any]) -> FrozenJson:
             "fields": params["fields"],
             "tags": params.get("tags"),
             "performedBy": params.get("performedBy"),
-        }
+        },
+        canonical=True,
     )
 
 

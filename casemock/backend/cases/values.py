@@ -167,23 +167,21 @@ def check_fields(
     known = domain.fields
     stored = _NO_VALUES if case is None else case.values
     read_only = _READ_ONLY_ON_CREATE if case is None else _READ_ONLY_ON_UPDATE
-    records: list[Field] = []
-    seen: set[str] = set()
+    records: dict[str, Field] = {}  # by id, in request order
     for item in fields:
         field_id = item["id"]
         record = known.get(field_id)
         if (
             record is None
-            or field_id in seen
+            or field_id in records
             or field_id in read_only
             or (record.deleted and field_id not in stored)
         ):
             _refuse_ids(domain, [item["id"] for item in fields], stored, read_only)
-        seen.add(field_id)
-        records.append(record)
+        records[field_id] = record
     return {
-        record.field_id: check_value(record, item["value"], stored.get(record.field_id), settings)
-        for item, record in zip(fields, records, strict=True)
+        field_id: check_value(record, item["value"], stored.get(field_id), settings)
+        for item, (field_id, record) in zip(fields, records.items(), strict=True)
     }
 
 
