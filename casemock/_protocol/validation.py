@@ -288,11 +288,17 @@ def _emit_type(src: _Source, shape: Shape, var: str, path: str, indent: int) -> 
 def _emit_sizes(
     src: _Source, shape: Shape, word: str, size: str, var: str, path: str, show: bool, indent: int
 ) -> None:
-    for violated, text in _size_checks(shape, word):
+    """The min/max checks of ``_size_checks``, compared inline."""
+    meta = shape.metadata
+    for bound, test in (("min", "<"), ("max", ">")):
+        limit = meta.get(bound)
+        if limit is None:
+            continue
+        relation = "greater" if bound == "min" else "less"
+        text = f"Member must have {word} {relation} than or equal to {limit}"
         src.emit(
             indent,
-            f"if {src.constant(violated)}({size}): "
-            f"errors.append(({path}, {var}, {show}, {text!r}))",
+            f"if {size} {test} {limit!r}: errors.append(({path}, {var}, {show}, {text!r}))",
         )
 
 
