@@ -36,6 +36,12 @@ def uuid4_text(bits: int) -> str:
     return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 
+# The variant digit of a version 4 UUID (binary 10xx) for each random hex digit.
+_VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
+_bits = _source.getrandbits
+
+
 def random_uuid() -> str:
     """A new random version 4 UUID as text."""
-    return uuid4_text(_source.getrandbits(128))
+    text = "%032x" % _bits(128)  # noqa: UP031 (the fastest formatting)
+    return f"{text[:8]}-{text[8:12]}-4{text[13:16]}-{_VARIANT[text[16]]}{text[17:20]}-{text[20:]}"

@@ -16,6 +16,7 @@ import re
 from datetime import datetime, timedelta, timezone
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_NAIVE_EPOCH = datetime(1970, 1, 1)
 _MICROSECOND = timedelta(microseconds=1)
 
 _DATETIME = re.compile(
@@ -75,7 +76,8 @@ def parse_instant(text: str) -> int | None:
         except ValueError:
             return _parse_date_like(text)
         if moment.tzinfo is None and text[10] == "T":
-            return micros(moment.replace(tzinfo=timezone.utc))
+            delta = moment - _NAIVE_EPOCH  # naive arithmetic: no offset to look up
+            return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
     return _parse_date_like(text)
 
 

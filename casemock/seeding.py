@@ -248,10 +248,10 @@ class _FieldKeys:
 
     def __init__(self, domain: Domain | None) -> None:
         self._domain = domain
-        self._known: dict[str, tuple[str, str | None]] = {}
+        self.known: dict[str, tuple[str, str | None]] = {}
 
     def __call__(self, key: str) -> tuple[str, str | None]:
-        known = self._known.get(key)
+        known = self.known.get(key)
         if known is None:
             known = (key, None)
             domain = self._domain
@@ -262,7 +262,7 @@ class _FieldKeys:
                     record = next(named, None)
                 if record is not None:
                     known = (record.field_id, record.type)
-            self._known[key] = known
+            self.known[key] = known
         return known
 
 
@@ -314,11 +314,19 @@ def create_cases(
     ids: list[str] = []
     with call.state.lock, paused_gc():
         keys = _FieldKeys(call.state.domains.get(domain_id))
+        known = keys.known  # resolved keys, read without a call
         for index, row in enumerate(rows):
             fields = []
             for key, value in row.items():
-                field_id, field_type = keys(key)
-                fields.append({"id": field_id, "value": wire_value(value, field_type)})
+                field_id, field_type = known.get(key) or keys(key)
+                kind = type(value)  # the common plain values first, as wire_value turns them
+                if kind is str and field_type != "User":
+                    union: dict[str, Any] = {"stringValue": value}
+                elif kind is float or kind is int:
+                    union = {"doubleValue": float(value)}
+                else:
+                    union = wire_value(value, field_type)
+                fields.append({"id": field_id, "value": union})
             params: dict[str, Any] = {
                 "domainId": domain_id,
                 "templateId": template_id,

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -35,13 +34,40 @@ class Runtime(Protocol):
     def publish(self, event: dict[str, Any]) -> None: ...
 
 
-@dataclass
 class Context:
-    runtime: Runtime
-    state: RegionState
-    operation: str
-    access_key_id: str | None = None
-    scope: Scope | None = None  # the caller's tag-based access scope; None: unrestricted
+    """What a handler gets for one call: the runtime (clock, ids, counter, event sink),
+    the region's state, the operation, the caller's access key and access scope."""
+
+    __slots__ = (
+        "access_key_id",
+        "new_id",
+        "next_seq",
+        "now",
+        "operation",
+        "runtime",
+        "scope",
+        "settings",
+        "state",
+    )
+
+    def __init__(
+        self,
+        runtime: Runtime,
+        state: RegionState,
+        operation: str,
+        access_key_id: str | None = None,
+        scope: Scope | None = None,  # the caller's tag-based access scope; None: unrestricted
+    ) -> None:
+        self.runtime = runtime
+        self.state = state
+        self.operation = operation
+        self.access_key_id = access_key_id
+        self.scope = scope
+        # Bound once: handlers read them for every record they write.
+        self.settings: Settings = runtime.settings
+        self.now: Callable[[], datetime] = runtime.now
+        self.new_id: Callable[[], str] = runtime.new_id
+        self.next_seq: Callable[[], int] = runtime.next_seq
 
     @property
     def account_id(self) -> str:
@@ -52,21 +78,8 @@ class Context:
         return self.state.region
 
     @property
-    def settings(self) -> Settings:
-        return self.runtime.settings
-
-    @property
     def iam_principal_arn(self) -> str:
         return _principal(self.settings.iam_principal_arn, self.account_id)
-
-    def now(self) -> datetime:
-        return self.runtime.now()
-
-    def new_id(self) -> str:
-        return self.runtime.new_id()
-
-    def next_seq(self) -> int:
-        return self.runtime.next_seq()
 
     def arn(self, resource: str) -> str:
         return f"arn:aws:cases:{self.region}:{self.account_id}:{resource}"

@@ -13,7 +13,7 @@ import operator
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from datetime import datetime, timedelta, timezone
-from typing import Any, cast
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -21,9 +21,11 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from casemock._errors import ServiceError
+from casemock._settings import Settings
 from casemock._timestamps import parse_instant
-from casemock.backend._context import Context, Runtime
+from casemock.backend._context import Context
 from casemock.backend._records import Case, Domain, Field, RegionState, Unindexed
+from casemock.backend._store import Store
 from casemock.backend.search import cases as search_module
 from casemock.backend.search import docsets, ordered, pages
 from casemock.backend.search import index as index_module
@@ -265,7 +267,7 @@ def reference_search(domain: Domain, params: dict[str, Any]) -> list[str]:
 
 def context(domain: Domain) -> Context:
     state = RegionState("123456789012", "us-east-1", {domain.domain_id: domain})
-    return Context(cast(Runtime, None), state, "SearchCases")
+    return Context(Store("123456789012", "us-east-1", Settings(), None), state, "SearchCases")
 
 
 def search_all_pages(domain: Domain, params: dict[str, Any]) -> tuple[list[str], set[int]]:

@@ -617,6 +617,12 @@ class _Runtime:
     def now(self) -> datetime:
         return START + timedelta(hours=1)
 
+    def new_id(self) -> str:
+        raise AssertionError("searches create no ids")
+
+    def next_seq(self) -> int:
+        raise AssertionError("searches create no records")
+
 
 def _content(data: st.DataObject, kind: str) -> dict[str, Any]:
     if kind == "Contact":

@@ -40,14 +40,14 @@ def record(
     ``{"eventFieldId", "oldValue"?, "newValue"}`` entries; ``now`` (default: the mock's
     clock) lets a handler stamp the event with the time it wrote into the case.
     """
-    event = AuditEvent(
-        seq=ctx.next_seq(),
-        event_id=ctx.new_id(),
-        type=event_type,
-        performed_time=now or ctx.now(),
-        fields=freeze(fields),
-        performed_by=performed_by(ctx, requested_by),
-        related_item_type=related_item_type,
+    event = AuditEvent(  # positional: seq, event_id, type, performed_time, fields, ...
+        ctx.next_seq(),
+        ctx.new_id(),
+        event_type,
+        now or ctx.now(),
+        freeze(fields),
+        performed_by(ctx, requested_by),
+        related_item_type,
     )
     case.audit.append(event)
     return event

@@ -6,6 +6,7 @@ envelope (Admin Guide, "Case event payload and schema"), and the configuration i
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterable
 from datetime import datetime, timezone
 from typing import Any
 
@@ -77,7 +78,7 @@ def publish_case_event(
     domain: Domain,
     case: Case,
     event_type: str,
-    changed_field_ids: list[str],
+    changed_field_ids: Iterable[str],
     requested_by: dict[str, Any] | None,
     include_fields: bool = True,
     now: datetime | None = None,

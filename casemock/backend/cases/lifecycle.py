@@ -9,6 +9,7 @@ events, and reflected in the domain's case index.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from casemock._errors import conflict, validation_error
@@ -139,18 +140,34 @@ def _spell(random_id: str, alphabet: str, length: int) -> str | None:
     """``length`` characters of ``alphabet`` taken from the random bits of a (UUID4) id: as
     random as ``random_choice`` and as reproducible under a seed, at a tenth of the cost.
     None when the id cannot supply enough randomness."""
-    base = len(alphabet)
-    if base < 2 or base**length > 2**96:
+    speller = _speller(alphabet, length)
+    if speller is None:
         return None
+    pairs, half, odd = speller
     try:
         number = int(random_id.replace("-", ""), 16)
     except ValueError:
         return None
-    digits = []
-    for _ in range(length):
-        number, digit = divmod(number, base)
-        digits.append(alphabet[digit])
-    return "".join(digits)
+    # The base-len(alphabet) digits of the number, least significant first, two at a time.
+    square = len(pairs)
+    parts = []
+    for _ in range(half):
+        number, pair = divmod(number, square)
+        parts.append(pairs[pair])
+    if odd:
+        parts.append(alphabet[number % len(alphabet)])
+    return "".join(parts)
+
+
+@functools.lru_cache(maxsize=8)
+def _speller(alphabet: str, length: int) -> tuple[tuple[str, ...], int, bool] | None:
+    """For ``_spell``: every two-digit spelling by value, the number of pairs and whether
+    one digit is left; None if ``length`` digits need more than 96 random bits."""
+    base = len(alphabet)
+    if base < 2 or base**length > 2**96:
+        return None
+    pairs = tuple(alphabet[value % base] + alphabet[value // base] for value in range(base**2))
+    return pairs, length // 2, bool(length % 2)
 
 
 @operation("CreateCase")
@@ -191,13 +208,13 @@ def create_case(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
         values["last_updated_user"] = {"userArnValue": user_arn}
     if status.get("stringValue") == CLOSED:
         values["last_closed_datetime"] = {"stringValue": now}
-    case = Case(
-        seq=ctx.next_seq(),
-        case_id=case_id,
-        arn=f"{domain.arn}/case/{case_id}",
-        template_id=template.template_id,
-        values=values,
-        tags=tags,
+    case = Case(  # positional: seq, case_id, arn, template_id, values, tags
+        ctx.next_seq(),
+        case_id,
+        f"{domain.arn}/case/{case_id}",
+        template.template_id,
+        values,
+        tags,
         client_token=token,
         request=_request(params) if token is not None else None,
     )
@@ -217,9 +234,7 @@ def create_case(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
         performed_by,
         now=moment,
     )
-    events.publish_case_event(
-        ctx, domain, case, "CASE.CREATED", list(values), performed_by, now=moment
-    )
+    events.publish_case_event(ctx, domain, case, "CASE.CREATED", values, performed_by, now=moment)
     return {"caseId": case_id, "caseArn": case.arn}
 
 
