@@ -167,3 +167,37 @@ def test_unseeded_ids_ignore_the_global_random_state_and_differ_after_fork() -> 
     os.close(read)
     assert from_child != random_uuid()
     assert UUID.fullmatch(from_child)
+
+
+def test_reference_numbers_spell_the_ids_random_bits_digit_by_digit() -> None:
+    """``_spell`` takes two digits at a time; it must give what one digit at a time gives
+    (seeded reference numbers stay the same), for any alphabet and length."""
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from casemock._ids import uuid4_text
+    from casemock.backend.cases.lifecycle import _spell
+
+    def one_at_a_time(random_id: str, alphabet: str, length: int) -> str | None:
+        base = len(alphabet)
+        if base < 2 or base**length > 2**96:
+            return None
+        number = int(random_id.replace("-", ""), 16)
+        digits = []
+        for _ in range(length):
+            number, digit = divmod(number, base)
+            digits.append(alphabet[digit])
+        return "".join(digits)
+
+    @given(
+        st.integers(min_value=0, max_value=2**128 - 1),
+        st.text(
+            alphabet="0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=1, max_size=36, unique=True
+        ),
+        st.integers(min_value=0, max_value=30),
+    )
+    def same(bits: int, alphabet: str, length: int) -> None:
+        random_id = uuid4_text(bits)
+        assert _spell(random_id, alphabet, length) == one_at_a_time(random_id, alphabet, length)
+
+    same()
