@@ -27,7 +27,8 @@ def _reseed() -> None:
 
 
 _reseed()
-os.register_at_fork(after_in_child=_reseed)
+if hasattr(os, "register_at_fork"):  # POSIX; Windows has no fork
+    os.register_at_fork(after_in_child=_reseed)
 
 
 def uuid4_text(bits: int) -> str:
