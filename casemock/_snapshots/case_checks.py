@@ -19,6 +19,7 @@ from casemock._snapshots.rules import (
     member,
     member_check,
     member_shape,
+    members,
     quota,
     tags,
 )
@@ -132,11 +133,15 @@ class CaseChecks(Walk):
         if item.case_id != case.case_id:
             raise LoadError(f"the item belongs to case {item.case_id!r}").at("case_id")
         structure = "SearchRelatedItemsResponseItem"
-        member(item.related_item_id, structure, "relatedItemId", "related_item_id")
-        member(item.type, structure, "type", "type")
-        member(item.performed_by, structure, "performedBy", "performed_by")
-        member(item.last_updated_user, structure, "performedBy", "last_updated_user")
-        member(item.tags, structure, "tags", "tags")
+        members(
+            item,
+            structure,
+            ("relatedItemId", "related_item_id"),
+            ("type", "type"),
+            ("performedBy", "performed_by"),
+            ("performedBy", "last_updated_user"),
+            ("tags", "tags"),
+        )
         tags(item.tags, self.settings)
         expected = TYPE_MEMBERS[item.type]
         if list(item.content) != [expected]:
@@ -173,11 +178,15 @@ class CaseChecks(Walk):
     def audit_event(self, event: AuditEvent) -> None:
         self.seq(event.seq)
         structure = "AuditEvent"
-        member(event.event_id, structure, "eventId", "event_id")
-        member(event.type, structure, "type", "type")
-        member(event.related_item_type, structure, "relatedItemType", "related_item_type")
-        member(event.performed_by, structure, "performedBy", "performed_by")
-        member(event.merge_metadata, structure, "mergeMetadata", "merge_metadata")
+        members(
+            event,
+            structure,
+            ("eventId", "event_id"),
+            ("type", "type"),
+            ("relatedItemType", "related_item_type"),
+            ("performedBy", "performed_by"),
+            ("mergeMetadata", "merge_metadata"),
+        )
         check_id = member_check("AuditEventField", "eventFieldId")
         for index, entry in enumerate(thaw(event.fields)):
             try:

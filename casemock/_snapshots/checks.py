@@ -42,6 +42,7 @@ from casemock._snapshots.rules import (
     keyed,
     known,
     member,
+    members,
     quota,
     shape_named,
     tags,
@@ -81,11 +82,15 @@ class Checker(CaseChecks):
         prefix = f"arn:aws:cases:{self.region}:{self.account_id}"
         arn(domain.arn, f"{prefix}:domain/{domain.domain_id}")
         structure = "GetDomainResponse"
-        member(domain.domain_id, structure, "domainId", "domain_id")
-        member(domain.arn, structure, "domainArn", "arn")
-        member(domain.name, structure, "name", "name")
-        member(domain.status, structure, "domainStatus", "status")
-        member(domain.tags, structure, "tags", "tags")
+        members(
+            domain,
+            structure,
+            ("domainId", "domain_id"),
+            ("domainArn", "arn"),
+            ("name", "name"),
+            ("domainStatus", "status"),
+            ("tags", "tags"),
+        )
         tags(domain.tags, self.settings)
         if domain.event_config is not None:
             try:
@@ -136,14 +141,18 @@ class Checker(CaseChecks):
         arn(field.arn, f"{domain.arn}/field/{key}")
         self.seq(field.seq)
         structure = "GetFieldResponse"
-        member(field.field_id, structure, "fieldId", "field_id")
-        member(field.arn, structure, "fieldArn", "arn")
-        member(field.name, structure, "name", "name")
-        member(field.type, structure, "type", "type")
-        member(field.namespace, structure, "namespace", "namespace")
-        member(field.description, structure, "description", "description")
-        member(field.attributes, structure, "attributes", "attributes")
-        member(field.tags, structure, "tags", "tags")
+        members(
+            field,
+            structure,
+            ("fieldId", "field_id"),
+            ("fieldArn", "arn"),
+            ("name", "name"),
+            ("type", "type"),
+            ("namespace", "namespace"),
+            ("description", "description"),
+            ("attributes", "attributes"),
+            ("tags", "tags"),
+        )
         tags(field.tags, self.settings)
         if field.attributes and "text" in field.attributes and field.type != "Text":
             raise LoadError("attributes.text applies to Text fields only").at("attributes")
@@ -171,11 +180,15 @@ class Checker(CaseChecks):
         arn(layout.arn, f"{domain.arn}/layout/{key}")
         self.seq(layout.seq)
         structure = "GetLayoutResponse"
-        member(layout.layout_id, structure, "layoutId", "layout_id")
-        member(layout.arn, structure, "layoutArn", "arn")
-        member(layout.name, structure, "name", "name")
-        member(layout.content, structure, "content", "content")
-        member(layout.tags, structure, "tags", "tags")
+        members(
+            layout,
+            structure,
+            ("layoutId", "layout_id"),
+            ("layoutArn", "arn"),
+            ("name", "name"),
+            ("content", "content"),
+            ("tags", "tags"),
+        )
         tags(layout.tags, self.settings)
         ids = list(_layout_field_ids(layout.content))
         quota(len(ids), self.settings.fields_per_layout, "fields in the layout")
@@ -190,12 +203,16 @@ class Checker(CaseChecks):
         arn(rule.arn, f"{domain.arn}/case-rule/{key}")
         self.seq(rule.seq)
         structure = "GetCaseRuleResponse"
-        member(rule.case_rule_id, structure, "caseRuleId", "case_rule_id")
-        member(rule.arn, structure, "caseRuleArn", "arn")
-        member(rule.name, structure, "name", "name")
-        member(rule.description, structure, "description", "description")
-        member(rule.rule, structure, "rule", "rule")
-        member(rule.tags, structure, "tags", "tags")
+        members(
+            rule,
+            structure,
+            ("caseRuleId", "case_rule_id"),
+            ("caseRuleArn", "arn"),
+            ("name", "name"),
+            ("description", "description"),
+            ("rule", "rule"),
+            ("tags", "tags"),
+        )
         tags(rule.tags, self.settings)
 
     def templates(self, domain: Domain) -> None:
@@ -207,19 +224,22 @@ class Checker(CaseChecks):
         arn(template.arn, f"{domain.arn}/template/{key}")
         self.seq(template.seq)
         structure = "GetTemplateResponse"
-        member(template.template_id, structure, "templateId", "template_id")
-        member(template.arn, structure, "templateArn", "arn")
-        member(template.name, structure, "name", "name")
-        member(template.description, structure, "description", "description")
-        member(template.status, structure, "status", "status")
+        members(
+            template,
+            structure,
+            ("templateId", "template_id"),
+            ("templateArn", "arn"),
+            ("name", "name"),
+            ("description", "description"),
+            ("status", "status"),
+        )
         member(
             template.layout_configuration,
             structure,
             "layoutConfiguration",
             "layout_configuration",
         )
-        member(template.required_fields, structure, "requiredFields", "required_fields")
-        member(template.rules, structure, "rules", "rules")
+        members(template, structure, ("requiredFields", "required_fields"), ("rules", "rules"))
         if template.tag_propagation:
             member(
                 template.tag_propagation,

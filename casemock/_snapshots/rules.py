@@ -58,6 +58,12 @@ def member(value: Any, structure: str, name: str, attribute: str) -> None:
         raise error.at(attribute) from None
 
 
+def members(record: Any, structure: str, *pairs: tuple[str, str]) -> None:
+    """``member`` for each (model member, record attribute) pair of ``record``."""
+    for name, attribute in pairs:
+        member(getattr(record, attribute), structure, name, attribute)
+
+
 @functools.cache
 def member_check(structure: str, name: str) -> Callable[[Any], None]:
     """A check of values of ``structure.name``: a direct one for strings (most members,
