@@ -23,7 +23,7 @@ from casemock._snapshots.rules import (
     quota,
     tags,
 )
-from casemock.backend._records import AuditEvent, Case, Domain, Merge, RelatedItem, thaw
+from casemock.backend._records import AuditEvent, Case, Domain, Merge, RelatedItem, thaw_json
 from casemock.backend.cases.values import (
     MEMBER_TYPES,
     allowed_members,
@@ -107,7 +107,7 @@ class CaseChecks(Walk):
                 "client_token"
             )
         if case.request is not None:
-            _request(thaw(case.request))
+            _request(thaw_json(case.request))
         if case.merge_id is not None and case.merge_id not in domain.merges:
             raise LoadError(f"merge {case.merge_id!r} does not exist").at("merge_id")
         self.related_items(case, domain)
@@ -188,7 +188,7 @@ class CaseChecks(Walk):
             ("mergeMetadata", "merge_metadata"),
         )
         check_id = member_check("AuditEventField", "eventFieldId")
-        for index, entry in enumerate(thaw(event.fields)):
+        for index, entry in enumerate(thaw_json(event.fields)):
             try:
                 _audit_field(entry, check_id)
             except LoadError as error:

@@ -27,7 +27,7 @@ from typing import Any, Union
 
 import orjson
 
-from casemock.backend._records import FrozenJson, freeze, thaw
+from casemock.backend._records import FrozenJson, freeze_json, thaw_json
 
 _DATETIME_TAG = "$datetime"
 _INF = float("inf")
@@ -209,7 +209,7 @@ def _optional(inner: Codec) -> Codec:
 
 def _load_frozen(value: Any) -> FrozenJson:
     try:
-        return freeze(_load_any(value), canonical=True)  # compared data must be canonical
+        return freeze_json(_load_any(value), canonical=True)  # compared data must be canonical
     except orjson.JSONEncodeError as error:
         raise LoadError(f"cannot be kept as JSON: {error}") from None
 
@@ -220,7 +220,7 @@ def codec(hint: Any) -> Codec:
     if hint is Any:
         return _dump_any, _load_any
     if hint is FrozenJson:  # the JSON data it holds
-        return thaw, _load_frozen
+        return thaw_json, _load_frozen
     if hint in (str, int, float, bool):
         return _same, primitive(hint)
     if hint is datetime:

@@ -22,14 +22,14 @@ from typing import Any, NewType, Protocol
 
 import orjson
 
-# JSON data kept as its encoded bytes (``freeze``/``thaw``): what a case keeps of each
+# JSON data kept as its encoded bytes (``freeze_json``/``thaw_json``): what a case keeps of each
 # write (audit entries, the idempotent request) costs one bytes object the garbage
 # collector never scans, instead of a dozen small dicts it scans on every full
 # collection; snapshots hold the decoded data, as before.
 FrozenJson = NewType("FrozenJson", bytes)
 
 
-def freeze(value: Any, *, canonical: bool = False) -> FrozenJson:
+def freeze_json(value: Any, *, canonical: bool = False) -> FrozenJson:
     """``value`` as JSON bytes; ``canonical``: with sorted keys, so that equal data
     freezes to equal bytes (what is compared, such as an idempotent request)."""
     if canonical:
@@ -37,7 +37,7 @@ def freeze(value: Any, *, canonical: bool = False) -> FrozenJson:
     return FrozenJson(orjson.dumps(value))
 
 
-def thaw(data: FrozenJson) -> Any:
+def thaw_json(data: FrozenJson) -> Any:
     return orjson.loads(data)
 
 

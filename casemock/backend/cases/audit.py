@@ -9,7 +9,7 @@ from typing import Any
 from casemock import _model
 from casemock.backend._context import Context
 from casemock.backend._pagination import page
-from casemock.backend._records import AuditEvent, Case, freeze, thaw
+from casemock.backend._records import AuditEvent, Case, freeze_json, thaw_json
 from casemock.backend._registry import operation
 
 MAX_PAGE_SIZE = 25  # GetCaseAuditEventsRequest maxResults: 1-25, default 25
@@ -45,7 +45,7 @@ def record(
         ctx.new_id(),
         event_type,
         now or ctx.now(),
-        freeze(fields),
+        freeze_json(fields),
         performed_by(ctx, requested_by),
         related_item_type,
     )
@@ -58,7 +58,7 @@ def _wire(event: AuditEvent) -> dict[str, Any]:
         "eventId": event.event_id,
         "type": event.type,
         "performedTime": event.performed_time,
-        "fields": thaw(event.fields),
+        "fields": thaw_json(event.fields),
         "performedBy": dict(event.performed_by),
     }
     if event.related_item_type is not None:

@@ -24,7 +24,7 @@ from casemock.backend._records import (
     FieldValueUnion,
     FrozenJson,
     Template,
-    freeze,
+    freeze_json,
 )
 from casemock.backend._registry import operation
 from casemock.backend.cases import audit, events
@@ -68,7 +68,7 @@ def refuse_merging(domain: Domain, case: Case, *, deleting: bool = False) -> Non
 def _request(params: dict[str, Any]) -> FrozenJson:
     """What makes two CreateCase requests "the same" for idempotency, frozen (equal
     requests freeze to equal bytes)."""
-    return freeze(
+    return freeze_json(
         {
             "templateId": params["templateId"],
             "fields": params["fields"],
