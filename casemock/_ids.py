@@ -15,10 +15,6 @@ from __future__ import annotations
 import os
 import random
 
-# uuid.UUID(int=..., version=4): the variant bits 10 and the version nibble 4.
-_CLEAR = ~((0xC000 << 48) | (0xF000 << 64))
-_SET = (0x8000 << 48) | (4 << 76)
-
 _source = random.Random()
 
 
@@ -31,18 +27,18 @@ if hasattr(os, "register_at_fork"):  # POSIX; Windows has no fork
     os.register_at_fork(after_in_child=_reseed)
 
 
-def uuid4_text(bits: int) -> str:
-    """``str(uuid.UUID(int=bits, version=4))`` for 128 bits."""
-    text = f"{(bits & _CLEAR) | _SET:032x}"
-    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
-
-
-# The variant digit of a version 4 UUID (binary 10xx) for each random hex digit.
+# The variant digit of a version 4 UUID (binary 10xx) for each hex digit of random bits.
 _VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
 _bits = _source.getrandbits
 
 
+def uuid4_text(bits: int) -> str:
+    """``str(uuid.UUID(int=bits, version=4))`` for 128 bits: the version digit 4 and the
+    variant digit written over the bits' own."""
+    text = "%032x" % bits  # noqa: UP031 (the fastest formatting)
+    return f"{text[:8]}-{text[8:12]}-4{text[13:16]}-{_VARIANT[text[16]]}{text[17:20]}-{text[20:]}"
+
+
 def random_uuid() -> str:
     """A new random version 4 UUID as text."""
-    text = "%032x" % _bits(128)  # noqa: UP031 (the fastest formatting)
-    return f"{text[:8]}-{text[8:12]}-4{text[13:16]}-{_VARIANT[text[16]]}{text[17:20]}-{text[20:]}"
+    return uuid4_text(_bits(128))
