@@ -209,7 +209,7 @@ def _optional(inner: Codec) -> Codec:
 
 def _load_frozen(value: Any) -> FrozenJson:
     try:
-        return freeze_json(_load_any(value), canonical=True)  # compared data must be canonical
+        return freeze_json(_load_any(value))
     except orjson.JSONEncodeError as error:
         raise LoadError(f"cannot be kept as JSON: {error}") from None
 

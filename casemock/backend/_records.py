@@ -29,11 +29,8 @@ import orjson
 FrozenJson = NewType("FrozenJson", bytes)
 
 
-def freeze_json(value: Any, *, canonical: bool = False) -> FrozenJson:
-    """``value`` as JSON bytes; ``canonical``: with sorted keys, so that equal data
-    freezes to equal bytes (what is compared, such as an idempotent request)."""
-    if canonical:
-        return FrozenJson(orjson.dumps(value, option=orjson.OPT_SORT_KEYS))
+def freeze_json(value: Any) -> FrozenJson:
+    """``value`` as JSON bytes (compare thawed data, not the bytes: key order differs)."""
     return FrozenJson(orjson.dumps(value))
 
 
@@ -181,8 +178,8 @@ class Case:
     related_items: dict[str, RelatedItem] = field(default_factory=dict)
     audit: list[AuditEvent] = field(default_factory=list)
     client_token: str | None = None  # the CreateCase clientToken that created it
-    # what the CreateCase request asked for (templateId, fields, tags, performedBy; frozen
-    # with sorted keys): a retry with the same clientToken must ask for the same
+    # what the CreateCase request asked for (templateId, fields, tags, performedBy; as JSON
+    # bytes): a retry with the same clientToken must ask for the same (compared as data)
     request: FrozenJson | None = None
     merge_id: str | None = None  # running merge (either role), or completed as secondary
 

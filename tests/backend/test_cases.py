@@ -380,6 +380,32 @@ def test_same_client_token_and_request_returns_the_same_case(
     assert audit_types(client, domain_id, first["caseId"]) == ["Case.Created"]
 
 
+def test_a_retry_is_the_same_request_whatever_its_key_order_and_number_spelling(
+    client: ConnectCasesClient, domain_id: str, template_id: str, mock: CasesMock
+) -> None:
+    amount = client.create_field(domainId=domain_id, name="Amount", type="Number")["fieldId"]
+    first = client.create_case(
+        domainId=domain_id,
+        templateId=template_id,
+        fields=[
+            {"id": "title", "value": {"stringValue": "t"}},
+            {"id": amount, "value": {"doubleValue": 1}},
+        ],
+        clientToken="retry-2",
+    )
+    again = client.create_case(
+        domainId=domain_id,
+        templateId=template_id,
+        fields=[
+            {"value": {"stringValue": "t"}, "id": "title"},
+            {"value": {"doubleValue": 1.0}, "id": amount},
+        ],
+        clientToken="retry-2",
+    )
+    assert again["caseId"] == first["caseId"]
+    assert list(domain_of(mock, domain_id).cases) == [first["caseId"]]
+
+
 def test_same_client_token_with_another_request_is_a_conflict(
     client: ConnectCasesClient, domain_id: str, template_id: str, mock: CasesMock
 ) -> None:

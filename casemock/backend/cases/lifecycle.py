@@ -22,9 +22,9 @@ from casemock.backend._records import (
     Case,
     Domain,
     FieldValueUnion,
-    FrozenJson,
     Template,
     freeze_json,
+    thaw_json,
 )
 from casemock.backend._registry import operation
 from casemock.backend.cases import audit, events
@@ -65,18 +65,15 @@ def refuse_merging(domain: Domain, case: Case, *, deleting: bool = False) -> Non
 # -- CreateCase ---------------------------------------------------------------------------
 
 
-def _request(params: dict[str, Any]) -> FrozenJson:
-    """What makes two CreateCase requests "the same" for idempotency, frozen (equal
-    requests freeze to equal bytes)."""
-    return freeze_json(
-        {
-            "templateId": params["templateId"],
-            "fields": params["fields"],
-            "tags": params.get("tags"),
-            "performedBy": params.get("performedBy"),
-        },
-        canonical=True,
-    )
+def _request(params: dict[str, Any]) -> dict[str, Any]:
+    """What makes two CreateCase requests "the same" for idempotency (compared as data:
+    key order aside, ``1`` equals ``1.0``; a case keeps it frozen, ``Case.request``)."""
+    return {
+        "templateId": params["templateId"],
+        "fields": params["fields"],
+        "tags": params.get("tags"),
+        "performedBy": params.get("performedBy"),
+    }
 
 
 def _usable_template(domain: Domain, template_id: str) -> Template:
@@ -176,7 +173,7 @@ def create_case(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     token: str | None = params.get("clientToken") or None
     known = domain.cases.get(domain.idempotency.get(token, "")) if token is not None else None
     if known is not None:
-        if known.request != _request(params):
+        if known.request is None or thaw_json(known.request) != _request(params):
             raise conflict(
                 f"The clientToken {token} was already used for a different CreateCase request."
             )
@@ -216,7 +213,7 @@ def create_case(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
         values,
         tags,
         client_token=token,
-        request=_request(params) if token is not None else None,
+        request=freeze_json(_request(params)) if token is not None else None,
     )
     domain.cases[case_id] = case
     domain.reference_numbers[reference.upper()] = case_id
