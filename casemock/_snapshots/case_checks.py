@@ -23,7 +23,15 @@ from casemock._snapshots.rules import (
     quota,
     tags,
 )
-from casemock.backend._records import AuditEvent, Case, Domain, Merge, RelatedItem, thaw_json
+from casemock.backend._records import (
+    AuditEvent,
+    Case,
+    Domain,
+    Merge,
+    RelatedItem,
+    thaw_audit_fields,
+    thaw_json,
+)
 from casemock.backend.cases.values import (
     MEMBER_TYPES,
     allowed_members,
@@ -188,7 +196,7 @@ class CaseChecks(Walk):
             ("mergeMetadata", "merge_metadata"),
         )
         check_id = member_check("AuditEventField", "eventFieldId")
-        for index, entry in enumerate(thaw_json(event.fields)):
+        for index, entry in enumerate(thaw_audit_fields(event.fields)):
             try:
                 _audit_field(entry, check_id)
             except LoadError as error:

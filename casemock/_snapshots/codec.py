@@ -27,7 +27,14 @@ from typing import Any, Union
 
 import orjson
 
-from casemock.backend._records import FrozenJson, freeze_json, thaw_json
+from casemock.backend._records import (
+    AuditFields,
+    FrozenJson,
+    freeze_audit_fields,
+    freeze_json,
+    thaw_audit_fields,
+    thaw_json,
+)
 
 _DATETIME_TAG = "$datetime"
 _INF = float("inf")
@@ -214,6 +221,15 @@ def _load_frozen(value: Any) -> FrozenJson:
         raise LoadError(f"cannot be kept as JSON: {error}") from None
 
 
+def _load_audit_fields(value: Any) -> AuditFields:
+    if not isinstance(value, list):
+        raise LoadError(f"must be a list of audit event fields, not {type(value).__name__}")
+    try:
+        return freeze_audit_fields(_load_any(value))
+    except orjson.JSONEncodeError as error:
+        raise LoadError(f"cannot be kept as JSON: {error}") from None
+
+
 @functools.cache
 def codec(hint: Any) -> Codec:
     """(dump, load) for a type hint of the records."""
@@ -221,6 +237,8 @@ def codec(hint: Any) -> Codec:
         return _dump_any, _load_any
     if hint is FrozenJson:  # the JSON data it holds
         return thaw_json, _load_frozen
+    if hint is AuditFields:  # the list of entries it holds
+        return thaw_audit_fields, _load_audit_fields
     if hint in (str, int, float, bool):
         return _same, primitive(hint)
     if hint is datetime:

@@ -60,15 +60,28 @@ def _prepare(doc: StateDocument, regions: Regions) -> None:
 
 @contextmanager
 def paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector: building many small objects (records have no
-    reference cycles) triggers collections that scan the whole, growing heap again and
-    again, which can double the time of a bulk operation."""
+    """Pause the cyclic garbage collector while building many records, and hand what was
+    built to its oldest generation.
+
+    Records have no reference cycles. Built with the collector running, they trigger
+    collections that scan the whole, growing heap again and again, which can double the
+    time of a bulk operation; built while it is paused, they all sit in the youngest
+    generation, whose next collection would scan every one of them once more (about a
+    tenth of the time of ``create_cases``). ``gc.freeze()`` then ``gc.unfreeze()`` moves
+    every tracked object to the oldest generation without a scan: the records are
+    long-lived, and the collector looks at them again only in a full collection, as it
+    would have after they survived two younger ones. Skipped when the process has frozen
+    objects of its own (``gc.unfreeze()`` would release them too).
+    """
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if enabled:
+            if not gc.get_freeze_count():
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
 
 

@@ -38,6 +38,30 @@ def thaw_json(data: FrozenJson) -> Any:
     return orjson.loads(data)
 
 
+# The fields of an audit event as JSON bytes: the list of ``{eventFieldId, oldValue?,
+# newValue}`` entries, or, for a creation (every entry a newValue), the ``{field id:
+# value}`` mapping those entries are made of, which costs one encoding and no list.
+AuditFields = NewType("AuditFields", bytes)
+
+
+def freeze_audit_fields(entries: list[dict[str, Any]]) -> AuditFields:
+    return AuditFields(orjson.dumps(entries))
+
+
+def freeze_created_fields(values: dict[str, Any]) -> AuditFields:
+    """The entries ``[{"eventFieldId": id, "newValue": value}, ...]`` of ``values``."""
+    return AuditFields(orjson.dumps(values))
+
+
+def thaw_audit_fields(data: AuditFields) -> list[dict[str, Any]]:
+    """The entries, in the order they were recorded."""
+    value = orjson.loads(data)
+    if type(value) is dict:
+        return [{"eventFieldId": key, "newValue": item} for key, item in value.items()]
+    entries: list[dict[str, Any]] = value
+    return entries
+
+
 FieldValueUnion = dict[
     str, Any
 ]  # exactly one of stringValue/doubleValue/booleanValue/emptyValue/userArnValue
@@ -118,7 +142,7 @@ class AuditEvent:
     event_id: str
     type: str
     performed_time: datetime
-    fields: FrozenJson  # thawed: [{eventFieldId, oldValue?, newValue}]
+    fields: AuditFields  # thaw_audit_fields: [{eventFieldId, oldValue?, newValue}]
     performed_by: dict[str, Any]
     related_item_type: str | None = None
     merge_metadata: dict[str, Any] | None = None  # AuditMergeMetadata of Case.Merged events

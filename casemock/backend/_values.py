@@ -56,7 +56,7 @@ TYPES: dict[str, tuple[str, frozenset[str]]] = {
 FIELD_MEMBERS = {"assigned_user": frozenset({"stringValue", "userArnValue"})}
 _TYPE_MEMBERS = {name: frozenset({member}) for name, (member, _) in TYPES.items()}
 _NO_MEMBERS: frozenset[str] = frozenset()
-_MEMBER_SET = frozenset(MEMBERS)
+MEMBER_SET = frozenset(MEMBERS)
 
 
 def search_rule(field_type: str) -> tuple[str, frozenset[str]]:
@@ -77,7 +77,7 @@ def member_of(value: Mapping[str, Any]) -> tuple[str, Any]:
     """The union member a value uses and its content (``("emptyValue", {})`` if none)."""
     if len(value) == 1:  # a validated union: its one member
         ((member, item),) = value.items()
-        if item is not None and member in _MEMBER_SET:
+        if item is not None and member in MEMBER_SET:
             return member, item
     for member in MEMBERS:
         item = value.get(member)

@@ -17,7 +17,7 @@ from casemock.backend._records import (
     Layout,
     RelatedItem,
     Template,
-    thaw_json,
+    thaw_audit_fields,
 )
 
 K = TypeVar("K")
@@ -209,7 +209,7 @@ class AuditEventView:
             record.event_id,
             record.type,
             record.performed_time,
-            freeze(thaw_json(record.fields)),
+            freeze(thaw_audit_fields(record.fields)),
             freeze(record.performed_by),
             record.related_item_type,
         )

@@ -386,6 +386,26 @@ def test_damaged_document_leaves_the_state_untouched(
     assert mock.snapshot() == before
 
 
+def test_audit_entries_are_written_as_a_list(mock: CasesMock, client: ConnectCasesClient) -> None:
+    """A creation's audit entries are kept compactly, yet the document lists them as
+    GetCaseAuditEvents does, and a document must list them."""
+    ids = populate(client)
+    doc = json.loads(json.dumps(mock.snapshot()))
+    case = doc["regions"]["us-east-1"]["domains"][ids["domain"]]["cases"][ids["case"]]
+    answered = client.get_case_audit_events(domainId=ids["domain"], caseId=ids["case"])
+    created = next(e for e in answered["auditEvents"] if e["type"] == "Case.Created")
+    entries = case["audit"][0]["fields"]
+    assert entries == created["fields"]
+    assert [entry["eventFieldId"] for entry in entries][:2] == ["title", ids["priority"]]
+    as_mapping = copy.deepcopy(doc)
+    case = as_mapping["regions"]["us-east-1"]["domains"][ids["domain"]]["cases"][ids["case"]]
+    case["audit"][0]["fields"] = {entry["eventFieldId"]: entry["newValue"] for entry in entries}
+    before = mock.snapshot()
+    with pytest.raises(SnapshotFormatError, match=r"audit\.0\.fields.*must be a list"):
+        mock.restore(as_mapping)
+    assert mock.snapshot() == before
+
+
 def test_document_of_another_account_is_refused(mock: CasesMock) -> None:
     doc = mock.snapshot()
     with (

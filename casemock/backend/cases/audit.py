@@ -9,7 +9,13 @@ from typing import Any
 from casemock import _model
 from casemock.backend._context import Context
 from casemock.backend._pagination import page
-from casemock.backend._records import AuditEvent, Case, freeze_json, thaw_json
+from casemock.backend._records import (
+    AuditEvent,
+    AuditFields,
+    Case,
+    freeze_audit_fields,
+    thaw_audit_fields,
+)
 from casemock.backend._registry import operation
 
 MAX_PAGE_SIZE = 25  # GetCaseAuditEventsRequest maxResults: 1-25, default 25
@@ -28,7 +34,7 @@ def record(
     ctx: Context,
     case: Case,
     event_type: str,
-    fields: list[dict[str, Any]],
+    fields: list[dict[str, Any]] | AuditFields,
     requested_by: dict[str, Any] | None,
     related_item_type: str | None = None,
     now: datetime | None = None,
@@ -37,7 +43,8 @@ def record(
 
     ``event_type`` is one of Case.Created, Case.Updated, RelatedItem.Created,
     RelatedItem.Updated, RelatedItem.Deleted; ``fields`` are
-    ``{"eventFieldId", "oldValue"?, "newValue"}`` entries; ``now`` (default: the mock's
+    ``{"eventFieldId", "oldValue"?, "newValue"}`` entries, or already frozen
+    (``freeze_created_fields`` of a new case's values); ``now`` (default: the mock's
     clock) lets a handler stamp the event with the time it wrote into the case.
     """
     event = AuditEvent(  # positional: seq, event_id, type, performed_time, fields, ...
@@ -45,7 +52,7 @@ def record(
         ctx.new_id(),
         event_type,
         now or ctx.now(),
-        freeze_json(fields),
+        fields if isinstance(fields, bytes) else freeze_audit_fields(fields),
         performed_by(ctx, requested_by),
         related_item_type,
     )
@@ -58,7 +65,7 @@ def _wire(event: AuditEvent) -> dict[str, Any]:
         "eventId": event.event_id,
         "type": event.type,
         "performedTime": event.performed_time,
-        "fields": thaw_json(event.fields),
+        "fields": thaw_audit_fields(event.fields),
         "performedBy": dict(event.performed_by),
     }
     if event.related_item_type is not None:

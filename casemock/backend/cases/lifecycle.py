@@ -23,6 +23,7 @@ from casemock.backend._records import (
     Domain,
     FieldValueUnion,
     Template,
+    freeze_created_fields,
     freeze_json,
     thaw_json,
 )
@@ -227,7 +228,7 @@ def create_case(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
         ctx,
         case,
         "Case.Created",
-        [{"eventFieldId": k, "newValue": v} for k, v in values.items()],
+        freeze_created_fields(values),
         performed_by,
         now=moment,
     )

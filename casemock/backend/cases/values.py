@@ -18,7 +18,14 @@ from casemock._errors import validation_error
 from casemock._settings import Settings
 from casemock._timestamps import parse_instant
 from casemock.backend._records import Case, Domain, Field, FieldValueUnion, Template
-from casemock.backend._values import EMPTY, MEMBERS, has_value, member_of, members_for
+from casemock.backend._values import (
+    EMPTY,
+    MEMBER_SET,
+    MEMBERS,
+    has_value,
+    member_of,
+    members_for,
+)
 from casemock.backend.config import system_fields
 from casemock.backend.config.case_rules import rules_for_template
 from casemock.backend.config.rule_evaluator import evaluate_rules
@@ -29,6 +36,9 @@ SUMMARY_LIMIT = 3000
 # 1.43.126 and newer) takes, on every operation that writes it.
 TITLE_LIMIT = 500
 ALWAYS_REQUIRED = ("title",)
+
+
+_LIMITED = frozenset({"summary", "title"})  # limited whatever their type (_text_limit)
 
 
 def _text_limit(field: Field, settings: Settings) -> int | None:
@@ -53,7 +63,12 @@ def check_value(
     """The stored form of ``value`` for ``field``; ValidationException if the field does
     not take it. ``previous`` is the case's current value (UpdateCase), which may keep an
     option that has been deactivated since."""
-    member, item = member_of(value)
+    if len(value) == 1:  # a validated union: its one member (member_of, inlined)
+        ((member, item),) = value.items()
+        if item is None or member not in MEMBER_SET:
+            member, item = member_of(value)
+    else:
+        member, item = member_of(value)
     if member == "emptyValue":
         return EMPTY
     field_id = field.field_id
@@ -65,14 +80,14 @@ def check_value(
         )
     if member == "stringValue":
         _check_string(field, item, previous, settings)
+    elif member == "doubleValue":
+        # JSON clients send 1.0 as 1; the service stores and answers a double.
+        item = float(item)
     elif member == "userArnValue" and USER_ARN.fullmatch(item) is None:
         raise validation_error(
             f"The value of field {field_id} must be an Amazon Connect user ARN "
             "(arn:aws:connect:<region>:<account>:instance/<instanceId>/user/<userId>)."
         )
-    elif member == "doubleValue":
-        # JSON clients send 1.0 as 1; the service stores and answers a double.
-        item = float(item)
     return {member: item}
 
 
@@ -129,7 +144,8 @@ def _check_string(
     field: Field, text: str, previous: Mapping[str, Any] | None, settings: Settings
 ) -> None:
     field_id = field.field_id
-    limit = _text_limit(field, settings)
+    field_type = field.type
+    limit = _text_limit(field, settings) if field_type == "Text" or field_id in _LIMITED else None
     if limit is not None and len(text) > limit:
         raise validation_error(
             f"The value of field {field_id} is {len(text)} characters long; "
@@ -140,12 +156,13 @@ def _check_string(
             "customer_id must be a Customer Profiles profile ARN "
             "(arn:aws:profile:<region>:<account>:domains/<domain>/profiles/<profileId>)."
         )
-    if field.type == "DateTime" and parse_instant(text) is None:
-        raise validation_error(
-            f"The value of field {field_id} must be an ISO-8601 date-time such as "
-            f"2024-05-01T12:00:00.000Z, not {text!r}."
-        )
-    if field.type == "SingleSelect":
+    if field_type == "DateTime":
+        if parse_instant(text) is None:
+            raise validation_error(
+                f"The value of field {field_id} must be an ISO-8601 date-time such as "
+                f"2024-05-01T12:00:00.000Z, not {text!r}."
+            )
+    elif field_type == "SingleSelect":
         option = field.options.get(text)
         kept = previous is not None and previous.get("stringValue") == text
         if (option is None or not option.active) and not kept:
@@ -179,10 +196,12 @@ def check_fields(
         ):
             _refuse_ids(domain, [item["id"] for item in fields], stored, read_only)
         records[field_id] = record
-    return {
-        field_id: check_value(record, item["value"], stored.get(field_id), settings)
-        for item, (field_id, record) in zip(fields, records.items(), strict=True)
-    }
+    changes: dict[str, FieldValueUnion] = {}
+    previous = stored.get
+    for item, record in zip(fields, records.values(), strict=True):
+        field_id = record.field_id
+        changes[field_id] = check_value(record, item["value"], previous(field_id), settings)
+    return changes
 
 
 _NO_VALUES: dict[str, FieldValueUnion] = {}

@@ -17,7 +17,7 @@ from typing import Any
 from casemock._errors import quota_exceeded, validation_error
 from casemock._settings import Settings
 from casemock._timestamps import micros, parse_datetime
-from casemock.backend._records import Case, Domain, RelatedItem, thaw_json
+from casemock.backend._records import Case, Domain, RelatedItem, thaw_audit_fields
 from casemock.backend.cases.values import check_value
 from casemock.backend.external import CONTACT_ARN, FILE_ARN, ExternalResources
 
@@ -230,7 +230,7 @@ def _completion(case: Case, item: RelatedItem, config: dict[str, Any]) -> dateti
     for event in case.audit:
         if event.seq <= item.seq:
             continue
-        for entry in thaw_json(event.fields):
+        for entry in thaw_audit_fields(event.fields):
             if entry.get("eventFieldId") == field_id and entry.get("newValue") in targets:
                 return event.performed_time
     if case.values.get(field_id or "") in targets:
