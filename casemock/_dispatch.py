@@ -240,10 +240,12 @@ def execute(
     *,
     options: Options = WIRE,
     runtime: Runtime | None = None,
+    context: Context | None = None,
 ) -> dict[str, Any]:
     """Steps 3-8 for decoded ``params``: the handler's result, or the ServiceError it
-    (or validation, or an injected fault) raised, after recording the call."""
-    result = _run(target, operation, params, region, access_key_id, options, runtime)
+    (or validation, or an injected fault) raised, after recording the call. ``context``:
+    one made for ``operation`` in ``region`` by the caller, reused across its calls."""
+    result = _run(target, operation, params, region, access_key_id, options, runtime, context)
     if options.record:
         target.calls.append(Call(operation, params, result, None, region, access_key_id))
     return result
@@ -257,6 +259,7 @@ def _run(
     access_key_id: str | None,
     options: Options,
     runtime: Runtime | None,
+    prepared: Context | None = None,
 ) -> dict[str, Any]:
     """Steps 3-7; a refusal is recorded (with ``options.record``) and raised."""
     context: Context | None = None
@@ -266,9 +269,12 @@ def _run(
         if handler is None:
             raise UnsupportedOperationError(operation)
         store = target.store
-        state = store.region(region)
-        scope = target.access.scope(access_key_id) if access_key_id is not None else None
-        context = Context(runtime or store, state, operation, access_key_id, scope)
+        if prepared is None:
+            state = store.region(region)
+            scope = target.access.scope(access_key_id) if access_key_id is not None else None
+            context = Context(runtime or store, state, operation, access_key_id, scope)
+        else:
+            context, state = prepared, prepared.state
         # Each realism switch costs one attribute check when off (docs/realism.md).
         if store.throttle is not None and options.throttle:
             store.throttle.take(region, operation, store.now())
@@ -393,10 +399,14 @@ class Direct:
         self.state = target.store.region(self.region)
         self.options = Options(faults=False, check=False, record=record_calls, throttle=False)
         self.runtime: Runtime = target.store.seeding(events=events)
+        self._contexts: dict[str, Context] = {}  # by operation: the same for every call
 
     def __call__(
         self, operation: str, params: dict[str, Any], note: str | None = None
     ) -> dict[str, Any]:
+        context = self._contexts.get(operation)
+        if context is None:
+            context = self._contexts[operation] = Context(self.runtime, self.state, operation)
         try:
             _encodable(params)
             return execute(
@@ -406,6 +416,7 @@ class Direct:
                 self.region,
                 options=self.options,
                 runtime=self.runtime,
+                context=context,
             )
         except ServiceError as error:
             raise client_error(operation, error, note) from None

@@ -300,6 +300,29 @@ def test_a_request_is_accepted_iff_every_id_is_unique_live_and_writable(
         assert list(result) == ids
 
 
+@given(
+    st.lists(
+        st.sampled_from(["title", "summary", "live", "gone", "unknown"]), min_size=1, max_size=5
+    ),
+    st.integers(min_value=0, max_value=4),
+)
+def test_ids_are_refused_before_any_value(
+    stocked_domain: tuple[Domain, str, str], picks: list[str], bad: int
+) -> None:
+    """A request with a bad id and a bad value is refused for the id, wherever each is."""
+    domain, live, gone = stocked_domain
+    ids = [{"live": live, "gone": gone}.get(p, p) for p in picks]
+    fields = [{"id": i, "value": text("v")} for i in ids]
+    fields[bad % len(fields)]["value"] = {"doubleValue": 1.0}  # no text field takes it
+    ids_ok = len(set(picks)) == len(picks) and not set(picks) & {"gone", "unknown"}
+    with pytest.raises(ServiceError) as excinfo:
+        check_fields(domain, fields, None, SETTINGS)
+    if ids_ok:
+        assert "takes stringValue, not doubleValue" in excinfo.value.message
+    else:
+        assert excinfo.value.message.startswith("Fields [")
+
+
 # -- round trips through boto3 ----------------------------------------------------------------
 
 

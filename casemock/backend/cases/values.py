@@ -14,14 +14,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, NoReturn
 
-from casemock._errors import validation_error
+from casemock._errors import ServiceError, validation_error
 from casemock._settings import Settings
 from casemock._timestamps import parse_instant
 from casemock.backend._records import Case, Domain, Field, FieldValueUnion, Template
 from casemock.backend._values import (
     EMPTY,
+    FIELD_MEMBERS,
     MEMBER_SET,
     MEMBERS,
+    TYPES,
     has_value,
     member_of,
     members_for,
@@ -72,14 +74,15 @@ def check_value(
     if member == "emptyValue":
         return EMPTY
     field_id = field.field_id
-    allowed = members_for(field_id, field.type)
-    if member not in allowed:
-        expected = " or ".join(sorted(allowed))
+    field_type = field.type
+    special = FIELD_MEMBERS.get(field_id)  # members_for, inlined
+    if member != _TYPE_MEMBER.get(field_type) if special is None else member not in special:
+        expected = " or ".join(sorted(members_for(field_id, field_type)))
         raise validation_error(
-            f"Field {field_id} is of type {field.type} and takes {expected}, not {member}."
+            f"Field {field_id} is of type {field_type} and takes {expected}, not {member}."
         )
     if member == "stringValue":
-        _check_string(field, item, previous, settings)
+        _check_string(field, field_type, item, previous, settings)
     elif member == "doubleValue":
         # JSON clients send 1.0 as 1; the service stores and answers a double.
         item = float(item)
@@ -89,6 +92,9 @@ def check_value(
             "(arn:aws:connect:<region>:<account>:instance/<instanceId>/user/<userId>)."
         )
     return {member: item}
+
+
+_TYPE_MEMBER = {name: member for name, (member, _) in TYPES.items()}
 
 
 MEMBER_TYPES: dict[str, tuple[type, ...]] = {
@@ -141,10 +147,13 @@ def stored_value_problem(field: Field, value: Any) -> str | None:
 
 
 def _check_string(
-    field: Field, text: str, previous: Mapping[str, Any] | None, settings: Settings
+    field: Field,
+    field_type: str,
+    text: str,
+    previous: Mapping[str, Any] | None,
+    settings: Settings,
 ) -> None:
     field_id = field.field_id
-    field_type = field.type
     limit = _text_limit(field, settings) if field_type == "Text" or field_id in _LIMITED else None
     if limit is not None and len(text) > limit:
         raise validation_error(
@@ -180,27 +189,31 @@ def check_fields(
     values to write by field id, in request order (``emptyValue`` for a cleared field).
 
     The ids are checked before any value: repeated ids, then unknown, deleted and
-    service-set ones, each refusal naming every offending id."""
+    service-set ones, each refusal naming every offending id. (One pass: a value's
+    refusal waits until every id has been seen.)"""
     known = domain.fields
     stored = _NO_VALUES if case is None else case.values
     read_only = _READ_ONLY_ON_CREATE if case is None else _READ_ONLY_ON_UPDATE
-    records: dict[str, Field] = {}  # by id, in request order
+    previous = stored.get
+    changes: dict[str, FieldValueUnion] = {}
+    refused: ServiceError | None = None
     for item in fields:
         field_id = item["id"]
         record = known.get(field_id)
         if (
             record is None
-            or field_id in records
+            or field_id in changes
             or field_id in read_only
             or (record.deleted and field_id not in stored)
         ):
             _refuse_ids(domain, [item["id"] for item in fields], stored, read_only)
-        records[field_id] = record
-    changes: dict[str, FieldValueUnion] = {}
-    previous = stored.get
-    for item, record in zip(fields, records.values(), strict=True):
-        field_id = record.field_id
-        changes[field_id] = check_value(record, item["value"], previous(field_id), settings)
+        try:
+            changes[field_id] = check_value(record, item["value"], previous(field_id), settings)
+        except ServiceError as error:
+            refused = refused or error
+            changes[field_id] = EMPTY  # seen; the refusal follows the id checks
+    if refused is not None:
+        raise refused
     return changes
 
 
