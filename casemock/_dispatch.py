@@ -47,6 +47,7 @@ from casemock._protocol.encoder import Response
 from casemock._protocol.output_check import check_output
 from casemock._protocol.validation import validate_input
 from casemock.backend._context import Context, Runtime
+from casemock.backend._records import kept
 from casemock.backend._registry import handler_for
 from casemock.backend._store import Store
 from casemock.backend.cases.merge import complete_due
@@ -348,7 +349,7 @@ def handle(
     response = encoder.encode_output(operation, result)
     # The request and the answer's body are the cheapest faithful record of the call.
     wire = (tuple(labels.items()), split.query, decoder.header_items(operation, headers), body)
-    exact = response[2] if encoder.body_is_result(operation) else None
+    exact = kept(response[2]) if encoder.body_is_result(operation) else None
     target.calls.append(
         Call(operation, params, result, None, region, access_key_id, wire=wire, body=exact)
     )

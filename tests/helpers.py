@@ -7,8 +7,10 @@ builders for related items; ``start_merge``/``merge_status`` for merges).
 
 from __future__ import annotations
 
+import gc
 import re
 import threading
+import tracemalloc
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -263,6 +265,20 @@ def merge_status(client: ConnectCasesClient, domain_id: str, case_id: str) -> di
 
 
 # -- threads ----------------------------------------------------------------------------------
+
+
+def retained_bytes(action: Callable[[], object]) -> int:
+    """Bytes still allocated (``tracemalloc``) after ``action`` and a full collection:
+    what the objects it left alive cost."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        action()
+        gc.collect()
+        current, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return current
 
 
 def in_threads(count: int, work: Callable[[int], T]) -> list[T]:

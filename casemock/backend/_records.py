@@ -29,9 +29,21 @@ import orjson
 FrozenJson = NewType("FrozenJson", bytes)
 
 
+def kept_json(value: Any) -> bytes:
+    """``orjson.dumps(value)`` in a buffer of its own size, to be kept: orjson answers in a
+    buffer of at least 4 KiB, which a kept result would hold as long as it lives (a
+    stored case would cost 4 KiB more per write)."""
+    return kept(orjson.dumps(value))
+
+
+def kept(data: bytes) -> bytes:
+    """A copy of ``data`` in a buffer of its own size (see ``kept_json``)."""
+    return memoryview(data).tobytes()
+
+
 def freeze_json(value: Any) -> FrozenJson:
     """``value`` as JSON bytes (compare thawed data, not the bytes: key order differs)."""
-    return FrozenJson(orjson.dumps(value))
+    return FrozenJson(kept_json(value))
 
 
 def thaw_json(data: FrozenJson) -> Any:
@@ -45,12 +57,12 @@ AuditFields = NewType("AuditFields", bytes)
 
 
 def freeze_audit_fields(entries: list[dict[str, Any]]) -> AuditFields:
-    return AuditFields(orjson.dumps(entries))
+    return AuditFields(kept_json(entries))
 
 
 def freeze_created_fields(values: dict[str, Any]) -> AuditFields:
     """The entries ``[{"eventFieldId": id, "newValue": value}, ...]`` of ``values``."""
-    return AuditFields(orjson.dumps(values))
+    return AuditFields(kept_json(values))
 
 
 def thaw_audit_fields(data: AuditFields) -> list[dict[str, Any]]:

@@ -3,13 +3,15 @@ response or the error, for assertions without further API calls."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from casemock import Call, CasesClient, CasesMock, mock_cases
 from casemock.seeding import create_cases, seed_domain
-from tests.helpers import REGION
+from tests.helpers import REGION, retained_bytes
 
 
 def test_calls_are_recorded_in_order_with_params_and_response(
@@ -129,3 +131,20 @@ def test_a_call_is_read_only_compares_by_content_and_pickles(
     assert copy.params == {"name": "logged"}
     assert call != Call("CreateDomain", {"name": "other"}, call.response, None)
     assert "CreateDomain" in repr(call) and "'logged'" in repr(call)
+
+
+def test_a_logged_call_costs_about_what_its_answer_weighs(
+    mock: CasesMock, client: CasesClient
+) -> None:
+    """The log keeps each answer's body in a buffer of its own size (the JSON encoder's
+    buffer is at least 4 KiB), so a long test's log does not grow by kilobytes per call."""
+    domain_id = client.create_domain(name="weighed")["domainId"]
+    client.list_fields(domainId=domain_id)
+    size = len(json.dumps(mock.calls[-1].response))
+
+    def calls() -> None:
+        for _ in range(200):
+            client.list_fields(domainId=domain_id)
+
+    per_call = retained_bytes(calls) / 200
+    assert per_call < size + 1500, (per_call, size)

@@ -11,6 +11,7 @@ from botocore.exceptions import ClientError
 
 from casemock import CasesMock, CasesMockError, mock_cases
 from casemock.seeding import SeededDomain, create_cases, seed_domain, wire_value
+from tests.helpers import retained_bytes
 
 if TYPE_CHECKING:
     from types_boto3_connectcases import ConnectCasesClient
@@ -349,6 +350,20 @@ def test_seeded_cases_go_to_the_collectors_oldest_generation(mock: CasesMock) ->
     assert gc.isenabled()
     assert seeded_records(mock, domain, 0) == seeded_records(mock, domain, 1) == 0
     assert seeded_records(mock, domain, 2) == 50
+
+
+def test_a_created_case_costs_a_few_kilobytes(mock: CasesMock) -> None:
+    """What a case keeps (values, audit entry, ids) costs about its data: the audit entry's
+    JSON is kept in a buffer of its own size, not the encoder's 4 KiB one."""
+    domain = support(mock)
+    assert domain.template_id is not None
+    template_id = domain.template_id
+    rows = [
+        {"title": f"Case {n}", "Priority": "high", "Amount": n, "Due": datetime(2026, 1, 1)}
+        for n in range(1000)
+    ]
+    per_case = retained_bytes(lambda: create_cases(mock, domain.domain_id, template_id, rows))
+    assert per_case / 1000 < 4500, per_case / 1000
 
 
 def test_objects_frozen_by_the_process_stay_frozen(mock: CasesMock) -> None:
