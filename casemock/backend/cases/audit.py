@@ -3,6 +3,7 @@ GetCaseAuditEvents."""
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from typing import Any
 
@@ -30,6 +31,13 @@ def performed_by(ctx: Context, requested: dict[str, Any] | None) -> dict[str, An
     return result
 
 
+@functools.lru_cache(maxsize=64)
+def _by_principal(arn: str) -> dict[str, Any]:
+    """The ``performedBy`` of an event without a requested user, one dict shared by every
+    such event of the principal (an audit event's ``performed_by`` is only ever read)."""
+    return {"iamPrincipalArn": arn}
+
+
 def record(
     ctx: Context,
     case: Case,
@@ -53,7 +61,7 @@ def record(
         event_type,
         now or ctx.now(),
         fields if isinstance(fields, bytes) else freeze_audit_fields(fields),
-        performed_by(ctx, requested_by),
+        performed_by(ctx, requested_by) if requested_by else _by_principal(ctx.iam_principal_arn),
         related_item_type,
     )
     case.audit.append(event)

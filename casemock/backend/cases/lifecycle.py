@@ -184,7 +184,9 @@ def create_case(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     settings = ctx.settings
     template = _usable_template(domain, params["templateId"])
     changes = check_fields(domain, params["fields"], None, settings)
-    values = {k: v for k, v in changes.items() if "emptyValue" not in v}
+    values = changes  # without the cleared fields: a new case has no empty values
+    if any("emptyValue" in value for value in changes.values()):
+        values = {k: v for k, v in changes.items() if "emptyValue" not in v}
     refuse_missing(missing(template_required(domain, template, settings), values), "need a value")
     check_rules(domain, template, None, values, changes, settings)
     tags = _case_tags(template, params.get("tags"), settings.tags_per_resource)
@@ -198,8 +200,8 @@ def create_case(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     values["case_id"] = {"stringValue": case_id}
     values["reference_number"] = {"stringValue": reference}
     status = values.setdefault("status", {"stringValue": DEFAULT_STATUS})
-    values["created_datetime"] = {"stringValue": now}
-    values["last_updated_datetime"] = {"stringValue": now}
+    # One dict for both: stored values are replaced, never changed in place.
+    values["created_datetime"] = values["last_updated_datetime"] = {"stringValue": now}
     user_arn = (params.get("performedBy") or {}).get("userArn")
     if user_arn:
         values["created_by"] = {"userArnValue": user_arn}
