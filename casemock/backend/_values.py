@@ -90,12 +90,7 @@ def has_value(value: Mapping[str, Any] | None) -> bool:
     """Whether a stored or submitted value counts as a value (not empty, not blank)."""
     if not value:
         return False
-    if len(value) == 1:  # a stored union: its one member (member_of, inlined)
-        ((member, item),) = value.items()
-        if item is None or member not in MEMBER_SET:
-            member, item = member_of(value)
-    else:
-        member, item = member_of(value)
+    member, item = member_of(value)
     if member == "emptyValue":
         return False
     return not (member in ("stringValue", "userArnValue") and item == "")
