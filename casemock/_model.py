@@ -6,6 +6,7 @@ Everything casemock knows about routes, shapes, constraints and errors is read f
 from __future__ import annotations
 
 import functools
+import re
 import threading
 from collections.abc import Callable
 from datetime import datetime
@@ -57,6 +58,19 @@ def has_member(shape_name: str, member: str) -> bool:
     except Exception:
         return False
     return member in getattr(shape, "members", {})
+
+
+@functools.cache
+def string_constraints(shape_name: str) -> tuple[int, int | None, re.Pattern[str] | None] | None:
+    """(min length, max length, full-match pattern) of the model's string shape
+    ``shape_name``, or None when the installed model has no such shape."""
+    try:
+        shape = service_model().shape_for(shape_name)
+    except Exception:
+        return None
+    meta = shape.metadata
+    pattern = meta.get("pattern")
+    return meta.get("min", 0), meta.get("max"), re.compile(pattern) if pattern else None
 
 
 def error_codes() -> list[str]:

@@ -129,6 +129,32 @@ def test_caller_supplied_reference_number_is_kept(
     }
 
 
+@pytest.mark.skipif(
+    _model.string_constraints("ReferenceNumber") is None,
+    reason="the installed model has no ReferenceNumber shape to hold a reference number to",
+)
+@pytest.mark.parametrize("reference", ["a b", "ÄÖÜ", "R" * 51, "case#1!"])
+def test_a_reference_number_the_api_could_not_name_is_refused(
+    client: ConnectCasesClient, domain_id: str, template_id: str, mock: CasesMock, reference: str
+) -> None:
+    with pytest.raises(ClientError) as excinfo:
+        create(
+            client,
+            domain_id,
+            template_id,
+            {"title": text("t"), "reference_number": text(reference)},
+        )
+    assert error_of(excinfo) == ("ValidationException", 400)
+    assert "reference_number" in str(excinfo.value)
+    assert domain_of(mock, domain_id).cases == {}
+    kept = create(
+        client, domain_id, template_id, {"title": text("t"), "reference_number": text("R-7/a.b#9")}
+    )
+    assert read(client, domain_id, kept, ["reference_number"]) == {
+        "reference_number": text("R-7/a.b#9")
+    }
+
+
 def test_duplicate_reference_number_is_a_conflict(
     client: ConnectCasesClient, domain_id: str, template_id: str, mock: CasesMock
 ) -> None:
@@ -209,6 +235,30 @@ def test_template_required_fields_need_values(client: ConnectCasesClient, domain
         {"title": text("t"), "summary": text("s"), "customer_id": text(PROFILE)},
     )
     assert read(client, domain_id, case_id, ["customer_id"]) == {"customer_id": text(PROFILE)}
+
+
+def test_fields_the_service_sets_count_as_values_for_required_fields(
+    client: ConnectCasesClient, domain_id: str
+) -> None:
+    """A template may require fields the service fills on creation (a default status, the
+    ids and times; the performing user): they never need to be sent, and cannot be."""
+    set_by_service = ["status", "case_id", "reference_number", "created_datetime"]
+    required = [{"fieldId": field_id} for field_id in [*set_by_service, "created_by"]]
+    template_id = make_template(client, domain_id, requiredFields=required)
+    with pytest.raises(ClientError) as excinfo:
+        create(client, domain_id, template_id)
+    assert error_of(excinfo) == ("ValidationException", 400)
+    assert "[created_by]" in str(excinfo.value)  # only the user is missing
+    case_id = client.create_case(
+        domainId=domain_id,
+        templateId=template_id,
+        fields=as_fields({"title": text("t")}),
+        performedBy={"userArn": USER},
+    )["caseId"]
+    assert read(client, domain_id, case_id, ["status", "created_by"]) == {
+        "status": text("open"),
+        "created_by": {"userArnValue": USER},
+    }
 
 
 def test_deleted_required_field_is_no_longer_required(
@@ -765,6 +815,25 @@ def test_required_rule_is_enforced_on_create(
     assert field_id in str(excinfo.value)
     values = {"title": text("t"), "status": text("closed"), field_id: text("done")}
     assert create(client, domain_id, template_id, values)
+
+
+def test_required_rule_sees_the_default_status(client: ConnectCasesClient, domain_id: str) -> None:
+    field_id = make_field(client, domain_id, "Next Step")
+    when_open: Any = {
+        "equalTo": {"operandOne": {"fieldId": "status"}, "operandTwo": text("open"), "result": True}
+    }
+    rule_id = client.create_case_rule(
+        domainId=domain_id,
+        name="next step while open",
+        rule={"required": {"defaultValue": False, "conditions": [when_open]}},
+    )["caseRuleId"]
+    template_id = make_template(
+        client, domain_id, rules=[{"caseRuleId": rule_id, "fieldId": field_id}]
+    )
+    with pytest.raises(ClientError) as excinfo:
+        create(client, domain_id, template_id)  # no status: the case is created open
+    assert field_id in str(excinfo.value)
+    assert create(client, domain_id, template_id, {"title": text("t"), field_id: text("call")})
 
 
 def test_required_rule_is_enforced_on_update(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+from casemock import _model
 from casemock._errors import conflict, validation_error
 from casemock._settings import Settings
 from casemock._timestamps import format_timestamp
@@ -77,6 +78,22 @@ def _request(params: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+_ALWAYS_SET_ON_CREATE = frozenset(
+    {"case_id", "reference_number", "created_datetime", "last_updated_datetime", "status"}
+)
+
+
+def _set_on_create(values: dict[str, FieldValueUnion], user_arn: str | None) -> frozenset[str]:
+    """The fields a new case holds whatever the request: ids, times, the default status,
+    the performing user, the closing time of a case created closed."""
+    extra = []
+    if user_arn:
+        extra += ["created_by", "last_updated_user"]
+    if values.get("status", {}).get("stringValue") == CLOSED:
+        extra.append("last_closed_datetime")
+    return _ALWAYS_SET_ON_CREATE.union(extra)
+
+
 def _usable_template(domain: Domain, template_id: str) -> Template:
     template = require_template(domain, template_id)
     if template.deleted:
@@ -115,6 +132,7 @@ def _reference_number(
     new one that is unique in the domain."""
     supplied = values.get("reference_number", {}).get("stringValue")
     if supplied:
+        _check_reference_number(supplied)
         owner = domain.reference_numbers.get(supplied.upper())
         if owner is not None:
             raise conflict(
@@ -132,6 +150,25 @@ def _reference_number(
         if candidate.upper() not in domain.reference_numbers:
             return candidate
         source = ctx.new_id()
+
+
+def _check_reference_number(text: str) -> None:
+    """A caller's reference number must be one the API can name a case by (the model's
+    ``ReferenceNumber``, as BatchUpdateCase's ``referenceId`` takes it): ValidationException
+    otherwise. Without that shape in the installed model, any text is kept."""
+    constraints = _model.string_constraints("ReferenceNumber")
+    if constraints is None:
+        return
+    low, high, pattern = constraints
+    if len(text) < low or (high is not None and len(text) > high):
+        raise validation_error(
+            f"reference_number {text[:60]!r} is {len(text)} characters long; a reference "
+            f"number has {low} to {high} characters."
+        )
+    if pattern is not None and pattern.fullmatch(text) is None:
+        raise validation_error(
+            f"reference_number {text[:60]!r} must satisfy the pattern {pattern.pattern}."
+        )
 
 
 def _spell(random_id: str, alphabet: str, length: int) -> str | None:
@@ -187,8 +224,17 @@ def create_case(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     values = changes  # without the cleared fields: a new case has no empty values
     if any("emptyValue" in value for value in changes.values()):
         values = {k: v for k, v in changes.items() if "emptyValue" not in v}
-    refuse_missing(missing(template_required(domain, template, settings), values), "need a value")
-    check_rules(domain, template, None, values, changes, settings)
+    user_arn = (params.get("performedBy") or {}).get("userArn")
+    # Required fields and rules see the case as it will be stored: the service's own
+    # values (a default status, the ids and times it writes) count as values.
+    unset = missing(template_required(domain, template, settings), values)
+    if unset:
+        service = _set_on_create(values, user_arn)
+        refuse_missing([i for i in unset if i not in service], "need a value")
+    stored = values
+    if template.rules and "status" not in values:
+        stored = {**values, "status": {"stringValue": DEFAULT_STATUS}}
+    check_rules(domain, template, None, stored, changes, settings)
     tags = _case_tags(template, params.get("tags"), settings.tags_per_resource)
     check_create_access(ctx, tags)
     case_id = ctx.new_id()
@@ -202,7 +248,6 @@ def create_case(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     status = values.setdefault("status", {"stringValue": DEFAULT_STATUS})
     # One dict for both: stored values are replaced, never changed in place.
     values["created_datetime"] = values["last_updated_datetime"] = {"stringValue": now}
-    user_arn = (params.get("performedBy") or {}).get("userArn")
     if user_arn:
         values["created_by"] = {"userArnValue": user_arn}
         values["last_updated_user"] = {"userArnValue": user_arn}
