@@ -27,6 +27,7 @@ from casemock import _model
 from casemock._errors import UnsupportedMemberError
 from casemock.backend._context import Context, Handler
 from casemock.backend._handled import first_unhandled
+from casemock.backend.external import check_performer
 
 _CONFIG = "casemock.backend.config"
 _CASES = "casemock.backend.cases"
@@ -115,6 +116,8 @@ def _guarded(name: str, handler: Handler) -> Handler:
         member = first_unhandled(name, params)
         if member is not None:
             raise UnsupportedMemberError(name, member, botocore.__version__)
+        if "performedBy" in params:  # every write that names a performer
+            check_performer(params)
         return handler(ctx, params)
 
     return guarded

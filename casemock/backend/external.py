@@ -27,12 +27,30 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from casemock._errors import CasesMockError, not_found
+from casemock._errors import CasesMockError, not_found, validation_error
 
 CONTACT_ARN = re.compile(r"arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance/[^/]+/contact/[^/]+")
 FILE_ARN = re.compile(r"arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance/[^/]+/file/[^/]+")
 USER_ARN = re.compile(r"arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance/[^/]+/user/[^/]+")
 PROFILE_ARN = re.compile(r"arn:aws[a-z-]*:profile:[a-z0-9-]+:\d{12}:domains/[^/]+/profiles/[^/]+")
+# Any well-formed ARN: partition, service, region (may be empty), account (may be empty).
+ANY_ARN = re.compile(r"arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(?:\d{12})?:\S+")
+
+
+def check_performer(params: Mapping[str, Any]) -> None:
+    """``performedBy.userArn`` must be an ARN (spec 8.1: the mock accepts any well-formed
+    one; AWS looks the user up with ``connect:DescribeUser``), since the service writes it
+    into ``created_by``/``last_updated_user`` and the audit history: ValidationException."""
+    performer = params.get("performedBy")
+    if not performer:
+        return
+    user = performer.get("userArn")
+    if isinstance(user, str) and ANY_ARN.fullmatch(user) is None:
+        raise validation_error(
+            f"performedBy.userArn must be an ARN (arn:<partition>:<service>:<region>:"
+            f"<account>:<resource>), such as an Amazon Connect user ARN, not {user[:100]!r}."
+        )
+
 
 # kind -> (ARN pattern, what it is, resourceType of the ResourceNotFoundException)
 KINDS: dict[str, tuple[re.Pattern[str], str, str]] = {
@@ -218,15 +236,15 @@ def check_references(
 ) -> None:
     """ResourceNotFoundException for the first ARN the write names that is not registered
     (a contact the ``contact_resolver`` setting knows counts as registered). A malformed
-    ARN in a value is left to the handler's ValidationException; a ``performedBy.userArn``
-    the service does not check the form of is simply not found."""
+    ARN is left to the handler's ValidationException; a ``performedBy.userArn`` that is an
+    ARN but not a Connect user's is simply not found."""
     for named, arn in references(operation, params):
         kind = "user" if named == "performer" else named
         pattern, _, resource_type = KINDS[kind]
         if registry.knows(kind, arn):
             continue
-        if named != "performer" and pattern.fullmatch(arn) is None:
-            continue
+        if (ANY_ARN if named == "performer" else pattern).fullmatch(arn) is None:
+            continue  # malformed: the handler's ValidationException
         if kind == "contact" and contact_resolver is not None and contact_resolver(arn):
             continue
         raise not_found(

@@ -21,6 +21,9 @@ _KEY = re.compile(r"(?![aA][wW][sS]:)[a-zA-Z0-9 _.:/=+\-@]+")
 _VALUE = re.compile(r"[a-zA-Z0-9 _.:/=+\-@]*")
 
 
+PARTITION = "aws"  # of every ARN casemock hands out (Context.arn)
+
+
 class Taggable(Protocol):
     tags: dict[str, str]
 
@@ -30,7 +33,11 @@ def resolve(ctx: Context, arn: str) -> Taggable:
     found = _ARN.fullmatch(arn)
     if found is None:
         raise validation_error(f"{arn} is not a valid Amazon Connect Cases resource ARN.")
-    if found["region"] != ctx.region or found["account"] != ctx.account_id:
+    if (
+        found["partition"] != PARTITION
+        or found["region"] != ctx.region
+        or found["account"] != ctx.account_id
+    ):
         raise not_found("Resource", arn, f"Resource {arn} not found")
     domain = ctx.state.domains.get(found["domain"])
     if domain is None:

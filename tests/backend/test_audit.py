@@ -124,6 +124,33 @@ def test_performed_by_echoes_the_request_and_always_names_the_principal(
         assert event["performedBy"] == expected
 
 
+@pytest.mark.parametrize("performer", ["someone", "arn:aws:connect", "user/agent-1"])
+def test_a_performer_that_is_not_an_arn_is_refused_everywhere(
+    client: ConnectCasesClient, domain_id: str, template_id: str, performer: str
+) -> None:
+    """performedBy.userArn becomes created_by/last_updated_user and the audit's user: it
+    must be an ARN, on every operation that takes it, and nothing is written."""
+    case_id = create(client, domain_id, template_id)
+    by: dict[str, Any] = {"performedBy": {"userArn": performer}}
+    comment = {"comment": {"body": "b", "contentType": "Text/Plain"}}
+    calls = [
+        lambda: create(client, domain_id, template_id, **by),
+        lambda: update(client, domain_id, case_id, {"summary": text("x")}, **by),
+        lambda: client.create_related_item(
+            domainId=domain_id, caseId=case_id, type="Comment", content=comment, **by
+        ),
+    ]
+    for call in calls:
+        with pytest.raises(ClientError) as excinfo:
+            call()
+        assert error_of(excinfo) == ("ValidationException", 400)
+        assert "performedBy.userArn" in str(excinfo.value)
+    assert [e["type"] for e in events_of(client, domain_id, case_id)] == ["Case.Created"]
+    assert read(client, domain_id, case_id, ["summary"]) == {}
+    iam_user = "arn:aws:iam::123456789012:user/migration"  # any well-formed ARN is taken
+    update(client, domain_id, case_id, {"summary": text("x")}, performedBy={"userArn": iam_user})
+
+
 def test_principal_arn_follows_the_account_and_settings() -> None:
     settings = Settings(iam_principal_arn="arn:aws:iam::{account_id}:role/agent-app")
     with mock_cases(region=REGION, account_id="111122223333", settings=settings) as mock:

@@ -176,7 +176,7 @@ def test_an_unregistered_performer_is_not_found() -> None:
         update(client, domain_id, case_id, {"title": text("x")}, **by)
         create(client, domain_id, template_id, performedBy={"customEntity": "a bot"})
     assert not_found(excinfo) == ("ResourceNotFoundException", 404, "User", USER)
-    assert not_found(malformed)[:3] == ("ResourceNotFoundException", 404, "User")
+    assert malformed.value.response["Error"]["Code"] == "ValidationException"  # not an ARN
 
 
 def test_unregistered_user_and_customer_profile_values_are_not_found() -> None:

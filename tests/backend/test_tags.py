@@ -98,10 +98,15 @@ def test_unknown_domain_arn(client: ConnectCasesClient, arn: str) -> None:
 
 @pytest.mark.parametrize(
     ("old", "new"),
-    [(":123456789012:", ":210987654321:"), (":us-east-1:", ":eu-west-1:")],
-    ids=["another-account", "another-region"],
+    [
+        (":123456789012:", ":210987654321:"),
+        (":us-east-1:", ":eu-west-1:"),
+        ("arn:aws:", "arn:aws-us-gov:"),
+        ("arn:aws:", "arn:aws-cn:"),
+    ],
+    ids=["another-account", "another-region", "another-partition", "china-partition"],
 )
-def test_arn_of_another_account_or_region(
+def test_arn_of_another_account_region_or_partition(
     client: ConnectCasesClient, arn: str, old: str, new: str
 ) -> None:
     elsewhere = arn.replace(old, new)
