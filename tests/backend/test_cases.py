@@ -1008,5 +1008,19 @@ def test_next_sla_breach_is_the_earliest_open_sla_target(
         assert read(client, domain_id, case_id, ["next_sla_breach_datetime"]) == {
             "next_sla_breach_datetime": text("2026-03-01T11:00:00.000Z")
         }
+        title = {"id": "title", "value": text("Parcel lost")}
+        assert searched(client, domain_id, case_id) == [
+            title,
+            {"id": "next_sla_breach_datetime", "value": text("2026-03-01T11:00:00.000Z")},
+        ]
         update(client, domain_id, case_id, {"status": text("closed")})
         assert read(client, domain_id, case_id, ["next_sla_breach_datetime"]) == {}
+        assert searched(client, domain_id, case_id) == [title]
+
+
+def searched(client: ConnectCasesClient, domain_id: str, case_id: str) -> list[Any]:
+    """The fields SearchCases answers for ``case_id``, projecting the title and the next
+    SLA breach."""
+    fields = [{"id": "title"}, {"id": "next_sla_breach_datetime"}]
+    cases = client.search_cases(domainId=domain_id, fields=fields)["cases"]
+    return [found["fields"] for found in cases if found["caseId"] == case_id][0]

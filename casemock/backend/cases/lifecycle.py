@@ -40,14 +40,13 @@ from casemock.backend.cases.values import (
 )
 from casemock.backend.config.templates import require_template
 from casemock.backend.consistency import created, written
-from casemock.backend.related_items.content import next_sla_breach
+from casemock.backend.related_items.content import NEXT_SLA_BREACH, next_sla_breach_value
 from casemock.backend.tags import check_tags
 
 DEFAULT_STATUS = "open"
 CLOSED = "closed"
 # Fields the service derives from a status change (recorded in the audit history).
 _STATUS_TIMES = ("last_closed_datetime", "last_reopened_datetime")
-NEXT_SLA_BREACH = "next_sla_breach_datetime"
 
 
 def refuse_merging(domain: Domain, case: Case, *, deleting: bool = False) -> None:
@@ -297,20 +296,11 @@ def get_case(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
         field_id = item["id"]
         value = values.get(field_id)
         if field_id == NEXT_SLA_BREACH:
-            value = _next_sla_breach(ctx, case)
+            value = next_sla_breach_value(case, ctx.now())
         if value is not None and field_id not in seen:
             seen.add(field_id)
             fields.append({"id": field_id, "value": value})  # shared, never changed
     return {"fields": fields, "templateId": case.template_id, "tags": dict(case.tags)}
-
-
-def _next_sla_breach(ctx: Context, case: Case) -> FieldValueUnion | None:
-    """``next_sla_breach_datetime`` is computed when read: the earliest target time of the
-    case's SLAs that are neither met nor missed yet (docs/behaviour.md#related-items)."""
-    if not any(item.type == "Sla" for item in case.related_items.values()):
-        return None
-    moment = next_sla_breach(case, ctx.now())
-    return {"stringValue": format_timestamp(moment)} if moment is not None else None
 
 
 # -- UpdateCase ---------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from typing import Any
 
 from casemock._errors import quota_exceeded, validation_error
 from casemock._settings import Settings
-from casemock._timestamps import micros, parse_datetime
+from casemock._timestamps import format_timestamp, micros, parse_datetime
 from casemock.backend._records import Case, Domain, RelatedItem, thaw_audit_fields
 from casemock.backend.cases.values import check_value
 from casemock.backend.external import CONTACT_ARN, FILE_ARN, ExternalResources
@@ -250,6 +250,18 @@ def next_sla_breach(case: Case, now: datetime) -> datetime | None:
         if item.type == "Sla" and sla_state(case, item, now)[0] in ("Active", "Overdue")
     ]
     return min(times) if times else None
+
+
+NEXT_SLA_BREACH = "next_sla_breach_datetime"
+
+
+def next_sla_breach_value(case: Case, now: datetime) -> dict[str, Any] | None:
+    """The ``next_sla_breach_datetime`` value GetCase and SearchCases answer: computed when
+    read, absent without an SLA that is not met yet (docs/behaviour.md#cases)."""
+    if not any(item.type == "Sla" for item in case.related_items.values()):
+        return None
+    moment = next_sla_breach(case, now)
+    return {"stringValue": format_timestamp(moment)} if moment is not None else None
 
 
 def render(case: Case, item: RelatedItem, now: datetime) -> dict[str, Any]:

@@ -11,6 +11,7 @@ matching cases (a bitmap or a small set); a caller restricted by tag-based acces
 from __future__ import annotations
 
 import functools
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from casemock import _model
@@ -19,6 +20,7 @@ from casemock.backend._context import Context
 from casemock.backend._pagination import decode_token, encode_token
 from casemock.backend._registry import operation
 from casemock.backend.consistency import searchable
+from casemock.backend.related_items.content import NEXT_SLA_BREACH, next_sla_breach_value
 from casemock.backend.search import docsets, pages
 from casemock.backend.search.docsets import Docs
 from casemock.backend.search.filters import Plan, all_of, compile_filter, compile_search_term
@@ -81,12 +83,16 @@ def _reports_total() -> bool:
     return _model.has_member("SearchCasesResponse", "totalCount")
 
 
-def _answers(cases: list[Case], field_ids: list[str]) -> list[dict[str, Any]]:
+def _answers(cases: list[Case], field_ids: list[str], now: datetime) -> list[dict[str, Any]]:
     """The page's cases as SearchCases answers them, with the requested fields that
-    hold a value (stored values are shared and never changed in place: not copied)."""
+    hold a value (stored values are shared and never changed in place: not copied), and
+    ``next_sla_breach_datetime`` computed when asked for, as GetCase does."""
     answers = []
+    breach = NEXT_SLA_BREACH in field_ids
     for case in cases:
         values = case.values
+        if breach and (computed := next_sla_breach_value(case, now)) is not None:
+            values = {**values, NEXT_SLA_BREACH: computed}
         answers.append(
             {
                 "caseId": case.case_id,
@@ -125,7 +131,7 @@ def search_cases(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     docs = pages.page(index, order, matches, after, size + 1)
     chunk = [index.case(doc) for doc in docs[:size]]
     field_ids = list(dict.fromkeys(item["id"] for item in params.get("fields") or []))
-    result: dict[str, Any] = {"cases": _answers(chunk, field_ids)}
+    result: dict[str, Any] = {"cases": _answers(chunk, field_ids, ctx.now())}
     if _reports_total():
         result["totalCount"] = docsets.size(matches)
     if len(docs) > size:
