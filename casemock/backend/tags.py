@@ -7,6 +7,7 @@ import re
 from typing import Any, Protocol
 
 from casemock._errors import not_found, validation_error, validation_errors
+from casemock.backend._access import check_case_access, check_create_access
 from casemock.backend._context import Context
 from casemock.backend._records import Case, RelatedItem
 from casemock.backend._registry import operation
@@ -52,7 +53,8 @@ def resolve(ctx: Context, arn: str) -> Taggable:
             record = getattr(domain, _DOMAIN_CHILDREN[kind]).get(ident)
             if record is not None and getattr(record, "deleted", False):
                 record = None
-            if kind == "case":
+            if kind == "case" and record is not None:
+                check_case_access(ctx, record)  # docs/access-control.md
                 case = record
         elif index == 1 and kind == "related-item" and case is not None:
             record = case.related_items.get(ident)
@@ -101,22 +103,28 @@ def tag_resource(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
             f"A resource can have at most {ctx.settings.tags_per_resource} tags; "
             f"this request would leave {len(merged)}."
         )
-    if ctx.settings.search_delay:  # docs/realism.md#search-consistency
-        _searched_write(ctx, params["arn"], target)
-    target.tags = merged
-    _reindex(ctx, params["arn"], target)
+    _write_tags(ctx, params["arn"], target, merged)
     return {}
 
 
 @operation("UntagResource")
 def untag_resource(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     target = resolve(ctx, params["arn"])
-    if ctx.settings.search_delay:  # docs/realism.md#search-consistency
-        _searched_write(ctx, params["arn"], target)
-    for key in params.get("tagKeys", []):
-        target.tags.pop(key, None)
-    _reindex(ctx, params["arn"], target)
+    removed = set(params.get("tagKeys", []))
+    kept = {key: value for key, value in target.tags.items() if key not in removed}
+    _write_tags(ctx, params["arn"], target, kept)
     return {}
+
+
+def _write_tags(ctx: Context, arn: str, target: Taggable, tags: dict[str, str]) -> None:
+    """Give ``target`` its new ``tags``. A case must stay in the caller's access scope, as
+    a case it creates must be (AccessDeniedException otherwise)."""
+    if isinstance(target, Case):
+        check_create_access(ctx, tags, target.arn)
+    if ctx.settings.search_delay:  # docs/realism.md#search-consistency
+        _searched_write(ctx, arn, target)
+    target.tags = tags
+    _reindex(ctx, arn, target)
 
 
 def _reindex(ctx: Context, arn: str, target: Taggable) -> None:

@@ -7,6 +7,7 @@ different access key ids.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -266,6 +267,34 @@ def test_related_items_of_cases_outside_the_scope_are_denied(scenario: Scenario)
     scenario.agent.create_related_item(
         domainId=scenario.domain_id, caseId=scenario.shipping, type="Comment", content=comment
     )
+
+
+def test_tags_of_cases_outside_the_scope_are_denied(scenario: Scenario) -> None:
+    """The case's tags are its access scope: an agent can neither read nor change the tags
+    of a case it may not access, nor move one of its own cases out of its scope (as it
+    could not create one there); a case may be tagged within the scope."""
+    admin, agent = scenario.admin, scenario.agent
+    prefix = admin.get_domain(domainId=scenario.domain_id)["domainArn"]
+    billing, shipping = f"{prefix}/case/{scenario.billing}", f"{prefix}/case/{scenario.shipping}"
+    calls: list[Callable[[], object]] = [
+        lambda: agent.list_tags_for_resource(arn=billing),
+        lambda: agent.tag_resource(arn=billing, tags={"Department": "Shipping"}),
+        lambda: agent.untag_resource(arn=billing, tagKeys=["Department"]),
+        lambda: agent.tag_resource(arn=shipping, tags={"Department": "Billing"}),
+        lambda: agent.untag_resource(arn=shipping, tagKeys=["Department"]),
+    ]
+    for call in calls:
+        with pytest.raises(ClientError) as excinfo:
+            call()
+        assert denied(excinfo) == ("AccessDeniedException", 403)
+    assert admin.list_tags_for_resource(arn=billing)["tags"] == {"Department": "Billing"}
+    assert admin.list_tags_for_resource(arn=shipping)["tags"] == {"Department": "Shipping"}
+    agent.tag_resource(arn=shipping, tags={"Priority": "high"})
+    assert agent.list_tags_for_resource(arn=shipping)["tags"] == {
+        "Department": "Shipping",
+        "Priority": "high",
+    }
+    assert scenario.search(agent) == [scenario.shipping]
 
 
 def test_audit_history_outside_the_scope_is_denied(scenario: Scenario) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -132,8 +133,8 @@ def test_a_performer_that_is_not_an_arn_is_refused_everywhere(
     must be an ARN, on every operation that takes it, and nothing is written."""
     case_id = create(client, domain_id, template_id)
     by: dict[str, Any] = {"performedBy": {"userArn": performer}}
-    comment = {"comment": {"body": "b", "contentType": "Text/Plain"}}
-    calls = [
+    comment: Any = {"comment": {"body": "b", "contentType": "Text/Plain"}}
+    calls: list[Callable[[], object]] = [
         lambda: create(client, domain_id, template_id, **by),
         lambda: update(client, domain_id, case_id, {"summary": text("x")}, **by),
         lambda: client.create_related_item(

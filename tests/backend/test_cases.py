@@ -1021,6 +1021,6 @@ def test_next_sla_breach_is_the_earliest_open_sla_target(
 def searched(client: ConnectCasesClient, domain_id: str, case_id: str) -> list[Any]:
     """The fields SearchCases answers for ``case_id``, projecting the title and the next
     SLA breach."""
-    fields = [{"id": "title"}, {"id": "next_sla_breach_datetime"}]
+    fields: Any = [{"id": "title"}, {"id": "next_sla_breach_datetime"}]
     cases = client.search_cases(domainId=domain_id, fields=fields)["cases"]
-    return [found["fields"] for found in cases if found["caseId"] == case_id][0]
+    return next(found["fields"] for found in cases if found["caseId"] == case_id)
