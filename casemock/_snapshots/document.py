@@ -71,7 +71,8 @@ def paused_gc() -> Iterator[None]:
     every tracked object to the oldest generation without a scan: the records are
     long-lived, and the collector looks at them again only in a full collection, as it
     would have after they survived two younger ones. Skipped when the process has frozen
-    objects of its own (``gc.unfreeze()`` would release them too).
+    objects of its own (``gc.unfreeze()`` would release them too), and on interpreters
+    without ``gc.freeze``.
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -79,10 +80,13 @@ def paused_gc() -> Iterator[None]:
         yield
     finally:
         if enabled:
-            if not gc.get_freeze_count():
+            if _FREEZE and not gc.get_freeze_count():
                 gc.freeze()
                 gc.unfreeze()
             gc.enable()
+
+
+_FREEZE = all(hasattr(gc, name) for name in ("freeze", "unfreeze", "get_freeze_count"))
 
 
 def _domains_codec() -> Codec:
