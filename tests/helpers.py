@@ -2,7 +2,8 @@
 
 Constants name the resources tests use; the builders call a real boto3 client the way an
 application would (``create``, ``read``, ``update`` for cases; ``add`` and the content
-builders for related items; ``start_merge``/``merge_status`` for merges).
+builders for related items; ``start_merge``/``merge_status`` for merges; ``all_pages``
+to walk a paginated listing).
 """
 
 from __future__ import annotations
@@ -27,6 +28,10 @@ from casemock.backend._records import Domain
 
 if TYPE_CHECKING:
     from types_boto3_connectcases import ConnectCasesClient
+    from types_boto3_connectcases.type_defs import (
+        BatchPutFieldOptionsResponseTypeDef,
+        FieldOptionTypeDef,
+    )
 else:
     ConnectCasesClient = Any
 
@@ -80,6 +85,26 @@ def refused(excinfo: pytest.ExceptionInfo[ClientError]) -> str:
     return code
 
 
+# -- listings ---------------------------------------------------------------------------------
+
+
+def all_pages(list_call: Callable[..., Any], key: str, page_size: int, **params: Any) -> list[Any]:
+    """Every entry under ``key`` of ``list_call(**params)``, page by page with ``maxResults``
+    ``page_size``, following ``nextToken``; checks that no page holds more than ``page_size``."""
+    seen: list[Any] = []
+    token = None
+    while True:
+        kwargs: dict[str, Any] = {**params, "maxResults": page_size}
+        if token:
+            kwargs["nextToken"] = token
+        answer = list_call(**kwargs)
+        assert len(answer[key]) <= page_size
+        seen.extend(answer[key])
+        token = answer.get("nextToken")
+        if not token:
+            return seen
+
+
 # -- cases ------------------------------------------------------------------------------------
 
 
@@ -98,6 +123,19 @@ def make_template(client: ConnectCasesClient, domain_id: str, **options: Any) ->
     return client.create_template(domainId=domain_id, **options)["templateId"]
 
 
+def option(name: str, value: str, active: bool = True) -> FieldOptionTypeDef:
+    return {"name": name, "value": value, "active": active}
+
+
+def put_options(
+    client: ConnectCasesClient, domain_id: str, field_id: str, *options: FieldOptionTypeDef
+) -> BatchPutFieldOptionsResponseTypeDef:
+    """BatchPutFieldOptions with ``options`` on one field."""
+    return client.batch_put_field_options(
+        domainId=domain_id, fieldId=field_id, options=list(options)
+    )
+
+
 def make_field(
     client: ConnectCasesClient,
     domain_id: str,
@@ -108,11 +146,7 @@ def make_field(
 ) -> str:
     field_id = client.create_field(domainId=domain_id, name=name, type=type_, **extra)["fieldId"]  # type: ignore[arg-type]
     if options:
-        client.batch_put_field_options(
-            domainId=domain_id,
-            fieldId=field_id,
-            options=[{"name": v.title(), "value": v, "active": True} for v in options],
-        )
+        put_options(client, domain_id, field_id, *(option(v.title(), v) for v in options))
     return field_id
 
 
@@ -163,11 +197,17 @@ def domain_of(mock: CasesMock, domain_id: str) -> Domain:
 
 
 @contextmanager
-def small_mock(**quotas: Any) -> Iterator[tuple[ConnectCasesClient, str, str, str]]:
-    """A mock with the given Settings, a domain, a template and a case."""
+def mock_domain(**quotas: Any) -> Iterator[tuple[ConnectCasesClient, str]]:
+    """A mock with the given Settings and a domain (for tests of quotas on configuration)."""
     with mock_cases(region=REGION, settings=Settings(**quotas)) as mock:
         client: ConnectCasesClient = mock.client()
-        domain_id = client.create_domain(name="d")["domainId"]
+        yield client, client.create_domain(name="d")["domainId"]
+
+
+@contextmanager
+def small_mock(**quotas: Any) -> Iterator[tuple[ConnectCasesClient, str, str, str]]:
+    """A mock with the given Settings, a domain, a template and a case."""
+    with mock_domain(**quotas) as (client, domain_id):
         template_id = make_template(client, domain_id)
         yield client, domain_id, template_id, create(client, domain_id, template_id)
 

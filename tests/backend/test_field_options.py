@@ -4,28 +4,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from casemock import mock_cases
-from casemock._settings import Settings
-from tests.helpers import REGION
+from tests.helpers import all_pages, error_of, mock_domain, option, put_options
 
 if TYPE_CHECKING:
     from types_boto3_connectcases import ConnectCasesClient
     from types_boto3_connectcases.type_defs import FieldOptionTypeDef
 else:
     ConnectCasesClient = Any
-
-
-def error_of(excinfo: pytest.ExceptionInfo[ClientError]) -> tuple[str, int]:
-    response = excinfo.value.response
-    return response["Error"]["Code"], response["ResponseMetadata"]["HTTPStatusCode"]
-
-
-def opt(name: str, value: str, active: bool = True) -> FieldOptionTypeDef:
-    return {"name": name, "value": value, "active": active}
 
 
 def options_of(client: ConnectCasesClient, domain_id: str, field_id: str) -> list[tuple[Any, ...]]:
@@ -38,20 +26,20 @@ def select_id(client: ConnectCasesClient, domain_id: str) -> str:
     return client.create_field(domainId=domain_id, name="Priority", type="SingleSelect")["fieldId"]
 
 
+@pytest.fixture
+def deleted_select_id(client: ConnectCasesClient, domain_id: str, select_id: str) -> str:
+    """``select_id`` with option ("A", "a") put, then the field deleted."""
+    put_options(client, domain_id, select_id, option("A", "a"))
+    client.delete_field(domainId=domain_id, fieldId=select_id)
+    return select_id
+
+
 def test_put_adds_options_in_insertion_order(
     client: ConnectCasesClient, domain_id: str, select_id: str
 ) -> None:
-    answer = client.batch_put_field_options(
-        domainId=domain_id,
-        fieldId=select_id,
-        options=[opt("High", "high"), opt("Low", "low")],
-    )
+    answer = put_options(client, domain_id, select_id, option("High", "high"), option("Low", "low"))
     assert answer["errors"] == []
-    client.batch_put_field_options(
-        domainId=domain_id,
-        fieldId=select_id,
-        options=[opt("Medium", "medium")],
-    )
+    put_options(client, domain_id, select_id, option("Medium", "medium"))
     assert options_of(client, domain_id, select_id) == [
         ("High", "high", True),
         ("Low", "low", True),
@@ -62,16 +50,8 @@ def test_put_adds_options_in_insertion_order(
 def test_put_updates_and_deactivates_existing_options_in_place(
     client: ConnectCasesClient, domain_id: str, select_id: str
 ) -> None:
-    client.batch_put_field_options(
-        domainId=domain_id,
-        fieldId=select_id,
-        options=[opt("High", "high"), opt("Low", "low")],
-    )
-    client.batch_put_field_options(
-        domainId=domain_id,
-        fieldId=select_id,
-        options=[opt("Very high", "high", active=False)],
-    )
+    put_options(client, domain_id, select_id, option("High", "high"), option("Low", "low"))
+    put_options(client, domain_id, select_id, option("Very high", "high", active=False))
     assert options_of(client, domain_id, select_id) == [
         ("Very high", "high", False),
         ("Low", "low", True),
@@ -81,57 +61,37 @@ def test_put_updates_and_deactivates_existing_options_in_place(
 def test_options_only_on_single_select_fields(client: ConnectCasesClient, domain_id: str) -> None:
     text_id = client.create_field(domainId=domain_id, name="Notes", type="Text")["fieldId"]
     with pytest.raises(ClientError) as excinfo:
-        client.batch_put_field_options(
-            domainId=domain_id,
-            fieldId=text_id,
-            options=[opt("A", "a")],
-        )
+        put_options(client, domain_id, text_id, option("A", "a"))
     assert error_of(excinfo) == ("ValidationException", 400)
     assert options_of(client, domain_id, text_id) == []
 
 
 def test_options_of_a_deleted_field_cannot_change(
-    client: ConnectCasesClient, domain_id: str, select_id: str
+    client: ConnectCasesClient, domain_id: str, deleted_select_id: str
 ) -> None:
-    client.batch_put_field_options(
-        domainId=domain_id,
-        fieldId=select_id,
-        options=[opt("A", "a")],
-    )
-    client.delete_field(domainId=domain_id, fieldId=select_id)
     with pytest.raises(ClientError) as excinfo:
-        client.batch_put_field_options(
-            domainId=domain_id,
-            fieldId=select_id,
-            options=[opt("B", "b")],
-        )
+        put_options(client, domain_id, deleted_select_id, option("B", "b"))
     assert error_of(excinfo) == ("ValidationException", 400)
-    assert options_of(client, domain_id, select_id) == [("A", "a", True)]
+    assert options_of(client, domain_id, deleted_select_id) == [("A", "a", True)]
 
 
 def test_options_of_an_unknown_field_are_not_found(
     client: ConnectCasesClient, domain_id: str
 ) -> None:
     with pytest.raises(ClientError) as excinfo:
-        client.batch_put_field_options(
-            domainId=domain_id,
-            fieldId="nope",
-            options=[opt("A", "a")],
-        )
+        put_options(client, domain_id, "nope", option("A", "a"))
     assert error_of(excinfo) == ("ResourceNotFoundException", 404)
     with pytest.raises(ClientError) as excinfo:
         client.list_field_options(domainId=domain_id, fieldId="nope")
     assert error_of(excinfo) == ("ResourceNotFoundException", 404)
 
 
-@pytest.mark.parametrize("change", [opt("Opened", "open"), opt("Open", "open", active=False)])
+@pytest.mark.parametrize("change", [option("Opened", "open"), option("Open", "open", active=False)])
 def test_status_open_cannot_be_renamed_or_deactivated(
     client: ConnectCasesClient, domain_id: str, change: FieldOptionTypeDef
 ) -> None:
-    answer = client.batch_put_field_options(
-        domainId=domain_id,
-        fieldId="status",
-        options=[change, opt("Investigating", "investigating")],
+    answer = put_options(
+        client, domain_id, "status", change, option("Investigating", "investigating")
     )
     assert [(e["value"], e["errorCode"]) for e in answer["errors"]] == [
         ("open", "ValidationException")
@@ -144,11 +104,7 @@ def test_status_open_cannot_be_renamed_or_deactivated(
 
 
 def test_status_closed_cannot_be_deactivated(client: ConnectCasesClient, domain_id: str) -> None:
-    answer = client.batch_put_field_options(
-        domainId=domain_id,
-        fieldId="status",
-        options=[opt("Closed", "closed", active=False)],
-    )
+    answer = put_options(client, domain_id, "status", option("Closed", "closed", active=False))
     assert [e["value"] for e in answer["errors"]] == ["closed"]
     assert ("Closed", "closed", True) in options_of(client, domain_id, "status")
 
@@ -156,10 +112,8 @@ def test_status_closed_cannot_be_deactivated(client: ConnectCasesClient, domain_
 def test_resending_status_options_unchanged_is_fine(
     client: ConnectCasesClient, domain_id: str
 ) -> None:
-    answer = client.batch_put_field_options(
-        domainId=domain_id,
-        fieldId="status",
-        options=[opt("Open", "open"), opt("Closed", "closed")],
+    answer = put_options(
+        client, domain_id, "status", option("Open", "open"), option("Closed", "closed")
     )
     assert answer["errors"] == []
 
@@ -167,11 +121,7 @@ def test_resending_status_options_unchanged_is_fine(
 def test_repeated_value_in_one_request_is_reported(
     client: ConnectCasesClient, domain_id: str, select_id: str
 ) -> None:
-    answer = client.batch_put_field_options(
-        domainId=domain_id,
-        fieldId=select_id,
-        options=[opt("A", "a"), opt("Again", "a")],
-    )
+    answer = put_options(client, domain_id, select_id, option("A", "a"), option("Again", "a"))
     assert [e["value"] for e in answer["errors"]] == ["a"]
     assert options_of(client, domain_id, select_id) == [("A", "a", True)]
 
@@ -180,50 +130,30 @@ def test_invalid_option_value_is_refused(
     client: ConnectCasesClient, domain_id: str, select_id: str
 ) -> None:
     with pytest.raises(ClientError) as excinfo:
-        client.batch_put_field_options(
-            domainId=domain_id,
-            fieldId=select_id,
-            options=[opt("A", "a "), opt("B", "b")],
-        )
+        put_options(client, domain_id, select_id, option("A", "a "), option("B", "b"))
     assert error_of(excinfo) == ("ValidationException", 400)
     assert options_of(client, domain_id, select_id) == []
 
 
 def test_option_quota_refuses_the_whole_call() -> None:
-    with mock_cases(region=REGION, settings=Settings(field_options=3)):
-        client = boto3.client("connectcases", region_name=REGION)
-        domain_id = client.create_domain(name="d")["domainId"]
+    with mock_domain(field_options=3) as (client, domain_id):
         field_id = client.create_field(domainId=domain_id, name="P", type="SingleSelect")["fieldId"]
-        client.batch_put_field_options(
-            domainId=domain_id,
-            fieldId=field_id,
-            options=[opt("A", "a"), opt("B", "b")],
-        )
+        put_options(client, domain_id, field_id, option("A", "a"), option("B", "b"))
         with pytest.raises(ClientError) as excinfo:
-            client.batch_put_field_options(
-                domainId=domain_id,
-                fieldId=field_id,
-                options=[opt("A2", "a"), opt("C", "c"), opt("D", "d")],
+            put_options(
+                client, domain_id, field_id, option("A2", "a"), option("C", "c"), option("D", "d")
             )
         assert error_of(excinfo) == ("ServiceQuotaExceededException", 402)
         assert options_of(client, domain_id, field_id) == [("A", "a", True), ("B", "b", True)]
         # Updating existing options and adding up to the quota still works.
-        client.batch_put_field_options(
-            domainId=domain_id,
-            fieldId=field_id,
-            options=[opt("A2", "a"), opt("C", "c")],
-        )
+        put_options(client, domain_id, field_id, option("A2", "a"), option("C", "c"))
         assert len(options_of(client, domain_id, field_id)) == 3
 
 
 def test_list_options_filters_by_value(
     client: ConnectCasesClient, domain_id: str, select_id: str
 ) -> None:
-    client.batch_put_field_options(
-        domainId=domain_id,
-        fieldId=select_id,
-        options=[opt("High", "high"), opt("Low", "low")],
-    )
+    put_options(client, domain_id, select_id, option("High", "high"), option("Low", "low"))
     answer = client.list_field_options(domainId=domain_id, fieldId=select_id, values=["low"])
     assert answer["options"] == [{"name": "Low", "value": "low", "active": True}]
     none = client.list_field_options(domainId=domain_id, fieldId=select_id, values=["x"])
@@ -234,34 +164,17 @@ def test_list_options_paginates_in_insertion_order(
     client: ConnectCasesClient, domain_id: str, select_id: str
 ) -> None:
     values = [f"v{index:02d}" for index in range(12)]
-    client.batch_put_field_options(
-        domainId=domain_id,
-        fieldId=select_id,
-        options=[opt(v.upper(), v) for v in values],
+    put_options(client, domain_id, select_id, *(option(v.upper(), v) for v in values))
+    listed = all_pages(
+        client.list_field_options, "options", 5, domainId=domain_id, fieldId=select_id
     )
-    seen: list[str] = []
-    token = None
-    while True:
-        kwargs: dict[str, Any] = {"domainId": domain_id, "fieldId": select_id, "maxResults": 5}
-        if token:
-            kwargs["nextToken"] = token
-        answer = client.list_field_options(**kwargs)
-        assert len(answer["options"]) <= 5
-        seen.extend(o["value"] for o in answer["options"])
-        token = answer.get("nextToken")
-        if not token:
-            break
-    assert seen == values
+    assert [o["value"] for o in listed] == values
 
 
 def test_list_options_token_of_another_field_is_refused(
     client: ConnectCasesClient, domain_id: str, select_id: str
 ) -> None:
-    client.batch_put_field_options(
-        domainId=domain_id,
-        fieldId=select_id,
-        options=[opt("A", "a"), opt("B", "b")],
-    )
+    put_options(client, domain_id, select_id, option("A", "a"), option("B", "b"))
     token = client.list_field_options(domainId=domain_id, fieldId=select_id, maxResults=1)[
         "nextToken"
     ]
@@ -273,12 +186,6 @@ def test_list_options_token_of_another_field_is_refused(
 
 
 def test_options_of_a_deleted_field_can_still_be_listed(
-    client: ConnectCasesClient, domain_id: str, select_id: str
+    client: ConnectCasesClient, domain_id: str, deleted_select_id: str
 ) -> None:
-    client.batch_put_field_options(
-        domainId=domain_id,
-        fieldId=select_id,
-        options=[opt("A", "a")],
-    )
-    client.delete_field(domainId=domain_id, fieldId=select_id)
-    assert options_of(client, domain_id, select_id) == [("A", "a", True)]
+    assert options_of(client, domain_id, deleted_select_id) == [("A", "a", True)]

@@ -5,13 +5,11 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any, cast
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from casemock import mock_cases
 from casemock._settings import Settings
-from tests.helpers import REGION
+from tests.helpers import all_pages, error_of, mock_domain
 
 if TYPE_CHECKING:
     from types_boto3_connectcases import ConnectCasesClient
@@ -20,11 +18,6 @@ else:
     ConnectCasesClient = Any
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-
-
-def error_of(excinfo: pytest.ExceptionInfo[ClientError]) -> tuple[str, int]:
-    response = excinfo.value.response
-    return response["Error"]["Code"], response["ResponseMetadata"]["HTTPStatusCode"]
 
 
 def content(top: list[str], more: list[str] | None = None) -> LayoutContentTypeDef:
@@ -124,9 +117,7 @@ def test_more_than_one_section_per_panel_is_refused(
 
 
 def test_fields_per_layout_quota() -> None:
-    with mock_cases(region=REGION, settings=Settings(fields_per_layout=2)):
-        client = boto3.client("connectcases", region_name=REGION)
-        domain_id = client.create_domain(name="d")["domainId"]
+    with mock_domain(fields_per_layout=2) as (client, domain_id):
         client.create_layout(
             domainId=domain_id, name="ok", content=content(["summary"], ["case_id"])
         )
@@ -141,9 +132,7 @@ def test_fields_per_layout_quota() -> None:
 
 
 def test_layout_quota_counts_live_layouts() -> None:
-    with mock_cases(region=REGION, settings=Settings(layouts=1)):
-        client = boto3.client("connectcases", region_name=REGION)
-        domain_id = client.create_domain(name="d")["domainId"]
+    with mock_domain(layouts=1) as (client, domain_id):
         first = client.create_layout(domainId=domain_id, name="a", content=content([]))
         with pytest.raises(ClientError) as excinfo:
             client.create_layout(domainId=domain_id, name="b", content=content([]))
@@ -156,9 +145,7 @@ def test_a_domain_can_delete_up_to_its_deletion_limit_of_layouts() -> None:
     """DeleteLayout: "You can delete up to 100 layouts per domain" (Settings.deleted_layouts).
     The model lists no ServiceQuotaExceededException for DeleteLayout: ValidationException."""
     assert Settings().deleted_layouts == 100
-    with mock_cases(region=REGION, settings=Settings(deleted_layouts=2)):
-        client = boto3.client("connectcases", region_name=REGION)
-        domain_id = client.create_domain(name="d")["domainId"]
+    with mock_domain(deleted_layouts=2) as (client, domain_id):
         ids = [
             client.create_layout(domainId=domain_id, name=n, content=content([]))["layoutId"]
             for n in "abc"
@@ -301,19 +288,8 @@ def test_list_layouts_paginates_in_creation_order(
     names = [f"layout {index}" for index in range(5)]
     for name in names:
         client.create_layout(domainId=domain_id, name=name, content=content([]))
-    seen: list[str] = []
-    token = None
-    while True:
-        kwargs: dict[str, Any] = {"domainId": domain_id, "maxResults": 2}
-        if token:
-            kwargs["nextToken"] = token
-        answer = client.list_layouts(**kwargs)
-        assert len(answer["layouts"]) <= 2
-        seen.extend(x["name"] for x in answer["layouts"])
-        token = answer.get("nextToken")
-        if not token:
-            break
-    assert seen == names
+    listed = all_pages(client.list_layouts, "layouts", 2, domainId=domain_id)
+    assert [x["name"] for x in listed] == names
 
 
 # -- tags -------------------------------------------------------------------------------

@@ -5,14 +5,12 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-import boto3
 import pytest
 import time_machine
 from botocore.exceptions import ClientError
 
-from casemock import mock_cases
 from casemock._settings import Settings
-from tests.helpers import REGION
+from tests.helpers import all_pages, error_of, mock_domain
 
 if TYPE_CHECKING:
     from types_boto3_connectcases import ConnectCasesClient
@@ -21,11 +19,6 @@ else:
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 PROPAGATION: Any = [{"resourceType": "Cases", "tagMap": {"Department": "Shipping"}}]
-
-
-def error_of(excinfo: pytest.ExceptionInfo[ClientError]) -> tuple[str, int]:
-    response = excinfo.value.response
-    return response["Error"]["Code"], response["ResponseMetadata"]["HTTPStatusCode"]
 
 
 def template_names(client: ConnectCasesClient, domain_id: str, **filters: Any) -> list[str]:
@@ -193,9 +186,7 @@ def test_duplicate_template_name_is_a_conflict(
 
 
 def test_template_quota_counts_live_templates() -> None:
-    with mock_cases(region=REGION, settings=Settings(templates=1)):
-        client = boto3.client("connectcases", region_name=REGION)
-        domain_id = client.create_domain(name="d")["domainId"]
+    with mock_domain(templates=1) as (client, domain_id):
         first = client.create_template(domainId=domain_id, name="a")["templateId"]
         with pytest.raises(ClientError) as excinfo:
             client.create_template(domainId=domain_id, name="b")
@@ -209,9 +200,7 @@ def test_a_domain_can_delete_up_to_its_deletion_limit_of_templates() -> None:
     """DeleteTemplate: "You can delete up to 100 templates per domain"
     (Settings.deleted_templates); the modeled refusal is a ValidationException."""
     assert Settings().deleted_templates == 100
-    with mock_cases(region=REGION, settings=Settings(deleted_templates=1)):
-        client = boto3.client("connectcases", region_name=REGION)
-        domain_id = client.create_domain(name="d")["domainId"]
+    with mock_domain(deleted_templates=1) as (client, domain_id):
         first, second = (
             client.create_template(domainId=domain_id, name=n)["templateId"] for n in "ab"
         )
@@ -399,19 +388,8 @@ def test_list_templates_paginates(client: ConnectCasesClient, domain_id: str) ->
         client.create_template(
             domainId=domain_id, name=name, status="Active" if index % 2 else "Inactive"
         )
-    seen: list[str] = []
-    token = None
-    while True:
-        kwargs: dict[str, Any] = {"domainId": domain_id, "maxResults": 2}
-        if token:
-            kwargs["nextToken"] = token
-        answer = client.list_templates(**kwargs)
-        assert len(answer["templates"]) <= 2
-        seen.extend(t["name"] for t in answer["templates"])
-        token = answer.get("nextToken")
-        if not token:
-            break
-    assert seen == names
+    listed = all_pages(client.list_templates, "templates", 2, domainId=domain_id)
+    assert [t["name"] for t in listed] == names
 
 
 def test_list_templates_token_of_another_filter_is_refused(
