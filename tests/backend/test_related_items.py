@@ -19,6 +19,8 @@ from tests.helpers import (
     START,
     USER,
     add,
+    add_at,
+    at,
     audit_events,
     comment,
     contact,
@@ -39,6 +41,10 @@ from tests.helpers import (
 
 if TYPE_CHECKING:
     from types_boto3_connectcases import ConnectCasesClient
+    from types_boto3_connectcases.type_defs import (
+        CreateRelatedItemResponseTypeDef,
+        UpdateRelatedItemResponseTypeDef,
+    )
 else:
     ConnectCasesClient = Any
 
@@ -51,7 +57,39 @@ needs_batch = pytest.mark.skipif(
 )
 
 
-# -- helpers shared by the related item test modules --------------------------------------
+def create_comment(
+    client: ConnectCasesClient,
+    domain_id: str,
+    case_id: str,
+    body: str = "Customer called back",
+    **options: Any,
+) -> CreateRelatedItemResponseTypeDef:
+    """CreateRelatedItem of a comment; the whole answer (id and ARN)."""
+    return client.create_related_item(
+        domainId=domain_id,
+        caseId=case_id,
+        type="Comment",
+        content=comment(body),  # type: ignore[arg-type]
+        **options,
+    )
+
+
+def update_item(
+    client: ConnectCasesClient,
+    domain_id: str,
+    case_id: str,
+    item_id: str,
+    content: dict[str, Any],
+    **options: Any,
+) -> UpdateRelatedItemResponseTypeDef:
+    """UpdateRelatedItem of one item with new ``content``."""
+    return client.update_related_item(
+        domainId=domain_id,
+        caseId=case_id,
+        relatedItemId=item_id,
+        content=content,  # type: ignore[arg-type]
+        **options,
+    )
 
 
 # -- CreateRelatedItem: every type ---------------------------------------------------------
@@ -60,12 +98,8 @@ needs_batch = pytest.mark.skipif(
 def test_comment_is_created_with_id_arn_and_performer(
     client: ConnectCasesClient, domain_id: str, case_id: str
 ) -> None:
-    answer = client.create_related_item(
-        domainId=domain_id,
-        caseId=case_id,
-        type="Comment",
-        content=comment("Refund approved"),  # type: ignore[arg-type]
-        performedBy={"userArn": USER},
+    answer = create_comment(
+        client, domain_id, case_id, "Refund approved", performedBy={"userArn": USER}
     )
     item_id = answer["relatedItemId"]
     case_arn = f"arn:aws:cases:{REGION}:123456789012:domain/{domain_id}/case/{case_id}"
@@ -80,8 +114,7 @@ def test_comment_is_created_with_id_arn_and_performer(
 def test_contact_gets_default_channel_and_connection_time(
     client: ConnectCasesClient, domain_id: str, case_id: str
 ) -> None:
-    with time_machine.travel(START, tick=False):
-        item_id = add(client, domain_id, case_id, "Contact", contact())
+    item_id = add_at(0, client, domain_id, case_id, "Contact", contact())
     found = item(client, domain_id, case_id, item_id)
     assert found["content"]["contact"] == {
         "contactArn": CONTACT,
@@ -243,25 +276,31 @@ def test_sla_starts_active_with_a_target_time(
 def test_sla_becomes_overdue_after_its_target_time(
     client: ConnectCasesClient, domain_id: str, case_id: str
 ) -> None:
-    with time_machine.travel(START, tick=False):
-        item_id = add(client, domain_id, case_id, "Sla", sla(minutes=60))
-    with time_machine.travel(START + timedelta(minutes=60), tick=False):
+    item_id = add_at(0, client, domain_id, case_id, "Sla", sla(minutes=60))
+    with time_machine.travel(at(60), tick=False):
         assert sla_config(client, domain_id, case_id, item_id)["status"] == "Active"
-    with time_machine.travel(START + timedelta(minutes=61), tick=False):
+    with time_machine.travel(at(61), tick=False):
         assert sla_config(client, domain_id, case_id, item_id)["status"] == "Overdue"
+
+
+def close_under_sla(
+    client: ConnectCasesClient, domain_id: str, case_id: str, closed_after: int
+) -> str:
+    """A 60-minute SLA added at START, then the case closed ``closed_after`` minutes later;
+    answers the SLA's item id."""
+    item_id = add_at(0, client, domain_id, case_id, "Sla", sla(minutes=60))
+    with time_machine.travel(at(closed_after), tick=False):
+        update(client, domain_id, case_id, {"status": text("closed")})
+    return item_id
 
 
 def test_sla_is_met_when_the_case_reaches_the_target_in_time(
     client: ConnectCasesClient, domain_id: str, case_id: str
 ) -> None:
-    with time_machine.travel(START, tick=False):
-        item_id = add(client, domain_id, case_id, "Sla", sla(minutes=60))
-    closed_at = START + timedelta(minutes=30)
-    with time_machine.travel(closed_at, tick=False):
-        update(client, domain_id, case_id, {"status": text("closed")})
+    item_id = close_under_sla(client, domain_id, case_id, closed_after=30)
     with time_machine.travel(START + timedelta(days=2), tick=False):
         config = sla_config(client, domain_id, case_id, item_id)
-        assert (config["status"], config["completionTime"]) == ("Met", closed_at)
+        assert (config["status"], config["completionTime"]) == ("Met", at(30))
         update(client, domain_id, case_id, {"status": text("open")})  # reopening: stays Met
         assert sla_config(client, domain_id, case_id, item_id)["status"] == "Met"
 
@@ -269,21 +308,17 @@ def test_sla_is_met_when_the_case_reaches_the_target_in_time(
 def test_sla_is_not_met_when_the_target_is_reached_late(
     client: ConnectCasesClient, domain_id: str, case_id: str
 ) -> None:
-    with time_machine.travel(START, tick=False):
-        item_id = add(client, domain_id, case_id, "Sla", sla(minutes=60))
-    closed_at = START + timedelta(hours=3)
-    with time_machine.travel(closed_at, tick=False):
-        update(client, domain_id, case_id, {"status": text("closed")})
+    item_id = close_under_sla(client, domain_id, case_id, closed_after=180)
+    with time_machine.travel(at(180), tick=False):
         config = sla_config(client, domain_id, case_id, item_id)
-    assert (config["status"], config["completionTime"]) == ("NotMet", closed_at)
+    assert (config["status"], config["completionTime"]) == ("NotMet", at(180))
 
 
 def test_sla_on_a_case_already_at_the_target_is_met_at_once(
     client: ConnectCasesClient, domain_id: str, case_id: str
 ) -> None:
     update(client, domain_id, case_id, {"status": text("closed")})
-    with time_machine.travel(START, tick=False):
-        item_id = add(client, domain_id, case_id, "Sla", sla())
+    item_id = add_at(0, client, domain_id, case_id, "Sla", sla())
     config = sla_config(client, domain_id, case_id, item_id)
     assert (config["status"], config["completionTime"]) == ("Met", START)
 
@@ -407,12 +442,7 @@ def test_no_event_when_events_are_disabled(
 def test_related_items_can_be_tagged(
     client: ConnectCasesClient, domain_id: str, case_id: str
 ) -> None:
-    answer = client.create_related_item(
-        domainId=domain_id,
-        caseId=case_id,
-        type="Comment",
-        content=comment(),  # type: ignore[arg-type]
-    )
+    answer = create_comment(client, domain_id, case_id)
     client.tag_resource(arn=answer["relatedItemArn"], tags={"team": "billing"})
     assert item(client, domain_id, case_id, answer["relatedItemId"])["tags"] == {"team": "billing"}
 
@@ -420,12 +450,7 @@ def test_related_items_can_be_tagged(
 def test_deleting_the_case_removes_its_related_items(
     client: ConnectCasesClient, domain_id: str, case_id: str
 ) -> None:
-    answer = client.create_related_item(
-        domainId=domain_id,
-        caseId=case_id,
-        type="Comment",
-        content=comment(),  # type: ignore[arg-type]
-    )
+    answer = create_comment(client, domain_id, case_id)
     client.delete_case(domainId=domain_id, caseId=case_id)
     with pytest.raises(ClientError) as excinfo:
         client.list_tags_for_resource(arn=answer["relatedItemArn"])
@@ -435,20 +460,25 @@ def test_deleting_the_case_removes_its_related_items(
 # -- UpdateRelatedItem ---------------------------------------------------------------------
 
 
+def missing_items(
+    client: ConnectCasesClient, domain_id: str, template_id: str, case_id: str
+) -> list[tuple[str, str]]:
+    """Adds a comment to ``case_id`` and creates another case; answers the (case, item) pairs
+    that name no item: an unknown item, the comment under the other case, an unknown case."""
+    item_id = add(client, domain_id, case_id, "Comment", comment())
+    other = create(client, domain_id, template_id)
+    return [(case_id, "no-such-item"), (other, item_id), ("no-such-case", item_id)]
+
+
 @needs_update
 def test_update_comment_answers_the_full_item(
     client: ConnectCasesClient, domain_id: str, case_id: str
 ) -> None:
-    with time_machine.travel(START, tick=False):
-        item_id = add(
-            client, domain_id, case_id, "Comment", comment(), performedBy={"userArn": USER}
-        )
-    answer = client.update_related_item(
-        domainId=domain_id,
-        caseId=case_id,
-        relatedItemId=item_id,
-        content=comment("Edited"),  # type: ignore[arg-type]
-        performedBy={"userArn": OTHER_USER},
+    item_id = add_at(
+        0, client, domain_id, case_id, "Comment", comment(), performedBy={"userArn": USER}
+    )
+    answer = update_item(
+        client, domain_id, case_id, item_id, comment("Edited"), performedBy={"userArn": OTHER_USER}
     )
     assert answer["relatedItemId"] == item_id
     assert answer["relatedItemArn"].endswith(f"/case/{case_id}/related-item/{item_id}")
@@ -471,12 +501,7 @@ def test_update_custom_replaces_the_field_list(
     item_id = add(
         client, domain_id, case_id, "Custom", custom(**{order: text("A-1"), note: text("n")})
     )
-    answer = client.update_related_item(
-        domainId=domain_id,
-        caseId=case_id,
-        relatedItemId=item_id,
-        content=custom(**{order: text("A-2")}),  # type: ignore[arg-type]
-    )
+    answer = update_item(client, domain_id, case_id, item_id, custom(**{order: text("A-2")}))
     assert answer["content"] == custom(**{order: text("A-2")})
     assert item(client, domain_id, case_id, item_id)["content"] == custom(**{order: text("A-2")})
 
@@ -499,12 +524,7 @@ def test_update_refuses_other_types_mismatches_and_bad_fields(
     ]
     for item_id, content in attempts:
         with pytest.raises(ClientError) as excinfo:
-            client.update_related_item(
-                domainId=domain_id,
-                caseId=case_id,
-                relatedItemId=item_id,
-                content=content,  # type: ignore[arg-type]
-            )
+            update_item(client, domain_id, case_id, item_id, content)
         assert refused(excinfo) == "ValidationException", content
     assert items(client, domain_id, case_id) == before
     assert audit_events(client, domain_id, case_id) == audited
@@ -516,12 +536,7 @@ def test_update_custom_field_count_is_a_quota() -> None:
         a, b = make_field(client, domain_id, "A"), make_field(client, domain_id, "B")
         item_id = add(client, domain_id, case_id, "Custom", custom(**{a: text("x")}))
         with pytest.raises(ClientError) as excinfo:
-            client.update_related_item(
-                domainId=domain_id,
-                caseId=case_id,
-                relatedItemId=item_id,
-                content=custom(**{a: text("x"), b: text("y")}),  # type: ignore[arg-type]
-            )
+            update_item(client, domain_id, case_id, item_id, custom(**{a: text("x"), b: text("y")}))
         assert refused(excinfo) == "ServiceQuotaExceededException"
         assert item(client, domain_id, case_id, item_id)["content"] == custom(**{a: text("x")})
 
@@ -530,16 +545,9 @@ def test_update_custom_field_count_is_a_quota() -> None:
 def test_update_of_unknown_item_or_case_is_not_found(
     client: ConnectCasesClient, domain_id: str, template_id: str, case_id: str
 ) -> None:
-    item_id = add(client, domain_id, case_id, "Comment", comment())
-    other = create(client, domain_id, template_id)
-    for case, target in ((case_id, "no-such-item"), (other, item_id), ("no-such-case", item_id)):
+    for case, target in missing_items(client, domain_id, template_id, case_id):
         with pytest.raises(ClientError) as excinfo:
-            client.update_related_item(
-                domainId=domain_id,
-                caseId=case,
-                relatedItemId=target,
-                content=comment(),  # type: ignore[arg-type]
-            )
+            update_item(client, domain_id, case, target, comment())
         assert refused(excinfo) == "ResourceNotFoundException"
 
 
@@ -549,12 +557,7 @@ def test_update_that_changes_nothing_is_not_audited(
 ) -> None:
     item_id = add(client, domain_id, case_id, "Comment", comment("Same"))
     audited = audit_events(client, domain_id, case_id)
-    client.update_related_item(
-        domainId=domain_id,
-        caseId=case_id,
-        relatedItemId=item_id,
-        content=comment("Same"),  # type: ignore[arg-type]
-    )
+    update_item(client, domain_id, case_id, item_id, comment("Same"))
     assert audit_events(client, domain_id, case_id) == audited
 
 
@@ -590,9 +593,7 @@ def test_delete_refuses_file_items(
 def test_delete_of_unknown_item_or_item_of_another_case_is_not_found(
     client: ConnectCasesClient, domain_id: str, template_id: str, case_id: str
 ) -> None:
-    item_id = add(client, domain_id, case_id, "Comment", comment())
-    other = create(client, domain_id, template_id)
-    for case, target in ((case_id, "no-such-item"), (other, item_id), ("no-such-case", item_id)):
+    for case, target in missing_items(client, domain_id, template_id, case_id):
         with pytest.raises(ClientError) as excinfo:
             client.delete_related_item(domainId=domain_id, caseId=case, relatedItemId=target)
         assert refused(excinfo) == "ResourceNotFoundException"
