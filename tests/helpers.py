@@ -2,7 +2,8 @@
 
 Constants name the resources tests use; the builders call a real boto3 client the way an
 application would (``create``, ``read``, ``update`` for cases; ``add`` and the content
-builders for related items; ``start_merge``/``merge_status`` for merges; ``all_pages``
+builders for related items; ``start_merge``/``merge_status`` for merges; ``main_layout``,
+``case_rule`` and ``default_template`` for the state tests' example domains; ``all_pages``
 to walk a paginated listing).
 """
 
@@ -17,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import pytest
 import time_machine
@@ -30,7 +31,9 @@ if TYPE_CHECKING:
     from types_boto3_connectcases import ConnectCasesClient
     from types_boto3_connectcases.type_defs import (
         BatchPutFieldOptionsResponseTypeDef,
+        CaseRuleDetailsTypeDef,
         FieldOptionTypeDef,
+        LayoutContentTypeDef,
     )
 else:
     ConnectCasesClient = Any
@@ -210,6 +213,57 @@ def small_mock(**quotas: Any) -> Iterator[tuple[ConnectCasesClient, str, str, st
     with mock_domain(**quotas) as (client, domain_id):
         template_id = make_template(client, domain_id)
         yield client, domain_id, template_id, create(client, domain_id, template_id)
+
+
+# -- configuration: the pieces of the state tests' example domains ----------------------------
+
+
+def main_layout(
+    client: ConnectCasesClient, domain_id: str, top_field: str, more_field: str | None = None
+) -> str:
+    """Layout "Main": ``top_field`` in a field group "Top" of the top panel and, when given,
+    ``more_field`` in an unnamed field group under "more info"."""
+    basic: dict[str, Any] = {
+        "topPanel": {"sections": [{"fieldGroup": {"name": "Top", "fields": [{"id": top_field}]}}]}
+    }
+    if more_field is not None:
+        basic["moreInfo"] = {"sections": [{"fieldGroup": {"fields": [{"id": more_field}]}}]}
+    content = cast("LayoutContentTypeDef", {"basic": basic})
+    return client.create_layout(domainId=domain_id, name="Main", content=content)["layoutId"]
+
+
+def case_rule(
+    client: ConnectCasesClient,
+    domain_id: str,
+    name: str,
+    kind: str = "required",
+    conditions: tuple[Any, ...] = (),
+) -> str:
+    """A case rule of ``kind`` ("required", "hidden", ...) with default value False."""
+    rule = cast(
+        "CaseRuleDetailsTypeDef", {kind: {"defaultValue": False, "conditions": list(conditions)}}
+    )
+    return client.create_case_rule(domainId=domain_id, name=name, rule=rule)["caseRuleId"]
+
+
+def default_template(
+    client: ConnectCasesClient,
+    domain_id: str,
+    layout_id: str,
+    required_field: str,
+    rules: list[tuple[str, str]],
+    **options: Any,
+) -> str:
+    """Template "Default": layout ``layout_id``, ``required_field`` required, and ``rules``
+    given as (case rule id, field id) pairs."""
+    return client.create_template(
+        domainId=domain_id,
+        name="Default",
+        layoutConfiguration={"defaultLayout": layout_id},
+        requiredFields=[{"fieldId": required_field}],
+        rules=[{"caseRuleId": rule_id, "fieldId": field_id} for rule_id, field_id in rules],
+        **options,
+    )["templateId"]
 
 
 # -- related items ----------------------------------------------------------------------------

@@ -20,14 +20,26 @@ from typing import Any
 import pytest
 
 from casemock import CasesMock, Settings, SnapshotFormatError, _model, mock_cases
+from tests.helpers import (
+    FILE,
+    add,
+    case_rule,
+    comment,
+    contact,
+    default_template,
+    main_layout,
+    make_field,
+    option,
+    put_options,
+    sla,
+    text,
+)
 
 # The mutations make untyped data of everything; the client is untyped here too.
 ConnectCasesClient = Any
 
 RUNS = int(os.environ.get("CASEMOCK_FUZZ_RUNS", "150"))
 USER = "arn:aws:connect:us-east-1:123456789012:instance/i-1/user/u-1"
-CONTACT = "arn:aws:connect:us-east-1:123456789012:instance/i-1/contact/c-1"
-FILE = "arn:aws:connect:us-east-1:123456789012:instance/i-1/file/f-1"
 # Quotas the document is built right at, so that one more of anything exceeds them.
 SETTINGS = Settings(
     domains=2,
@@ -41,80 +53,43 @@ SETTINGS = Settings(
 )
 
 
-def text(value: str) -> dict[str, Any]:
-    return {"stringValue": value}
-
-
 def populate(client: ConnectCasesClient) -> None:
     """At least one of every kind of record, through boto3."""
     domain_id = client.create_domain(name="support")["domainId"]
     client.create_domain(name="sales")
     arn = client.get_domain(domainId=domain_id)["domainArn"]
     client.tag_resource(arn=arn, tags={"team": "care"})
-    priority = client.create_field(domainId=domain_id, name="Priority", type="SingleSelect")[
-        "fieldId"
-    ]
-    client.batch_put_field_options(
-        domainId=domain_id,
-        fieldId=priority,
-        options=[
-            {"name": "High", "value": "high", "active": True},
-            {"name": "Mid", "value": "mid", "active": True},
-            {"name": "Low", "value": "low", "active": False},
-        ],
+    priority = make_field(client, domain_id, "Priority", "SingleSelect")
+    put_options(
+        client,
+        domain_id,
+        priority,
+        option("High", "high"),
+        option("Mid", "mid"),
+        option("Low", "low", active=False),
     )
-    amount = client.create_field(domainId=domain_id, name="Amount", type="Number")["fieldId"]
-    due = client.create_field(domainId=domain_id, name="Due", type="DateTime")["fieldId"]
-    note = client.create_field(
-        domainId=domain_id, name="Note", type="Text", attributes={"text": {"isMultiline": True}}
-    )["fieldId"]
+    amount = make_field(client, domain_id, "Amount", "Number")
+    due = make_field(client, domain_id, "Due", "DateTime")
+    note = make_field(client, domain_id, "Note", attributes={"text": {"isMultiline": True}})
     client.delete_field(domainId=domain_id, fieldId=note)
-    layout_id = client.create_layout(
-        domainId=domain_id,
-        name="Main",
-        content={
-            "basic": {
-                "topPanel": {
-                    "sections": [{"fieldGroup": {"name": "Top", "fields": [{"id": priority}]}}]
-                },
-                "moreInfo": {"sections": [{"fieldGroup": {"fields": [{"id": amount}]}}]},
-            }
-        },
-    )["layoutId"]
-    required = client.create_case_rule(
-        domainId=domain_id,
-        name="summary needed",
-        rule={
-            "required": {
-                "defaultValue": False,
-                "conditions": [
-                    {
-                        "equalTo": {
-                            "operandOne": {"fieldId": priority},
-                            "operandTwo": {"stringValue": "high"},
-                            "result": True,
-                        }
-                    }
-                ],
-            }
-        },
-    )["caseRuleId"]
-    hidden = client.create_case_rule(
-        domainId=domain_id,
-        name="hide amount",
-        rule={"hidden": {"defaultValue": False, "conditions": []}},
-    )["caseRuleId"]
-    template_id = client.create_template(
-        domainId=domain_id,
-        name="Default",
-        layoutConfiguration={"defaultLayout": layout_id},
-        requiredFields=[{"fieldId": priority}],
-        rules=[
-            {"caseRuleId": required, "fieldId": "summary"},
-            {"caseRuleId": hidden, "fieldId": amount},
-        ],
+    layout_id = main_layout(client, domain_id, priority, more_field=amount)
+    high_priority = {
+        "equalTo": {
+            "operandOne": {"fieldId": priority},
+            "operandTwo": {"stringValue": "high"},
+            "result": True,
+        }
+    }
+    required = case_rule(client, domain_id, "summary needed", conditions=(high_priority,))
+    hidden = case_rule(client, domain_id, "hide amount", kind="hidden")
+    template_id = default_template(
+        client,
+        domain_id,
+        layout_id,
+        priority,
+        [(required, "summary"), (hidden, amount)],
         tagPropagationConfigurations=[{"resourceType": "Cases", "tagMap": {"dept": "care"}}],
-    )["templateId"]
+    )
     client.create_template(domainId=domain_id, name="Other", status="Inactive")
     client.put_case_event_configuration(
         domainId=domain_id,
@@ -149,33 +124,14 @@ def populate(client: ConnectCasesClient) -> None:
         performedBy={"customEntity": "bot"},
     )
     items: list[tuple[str, dict[str, Any]]] = [
-        ("Comment", {"comment": {"body": "Called back", "contentType": "Text/Plain"}}),
-        ("Contact", {"contact": {"contactArn": CONTACT}}),
+        ("Comment", comment("Called back")),
+        ("Contact", contact()),
         ("File", {"file": {"fileArn": FILE}}),
         ("ConnectCase", {"connectCase": {"caseId": second}}),
-        (
-            "Sla",
-            {
-                "sla": {
-                    "slaInputConfiguration": {
-                        "name": "respond",
-                        "type": "CaseField",
-                        "fieldId": "status",
-                        "targetFieldValues": [text("closed")],
-                        "targetSlaMinutes": 60,
-                    }
-                }
-            },
-        ),
+        ("Sla", sla("respond", minutes=60)),
     ]
     for item_type, content in items:
-        client.create_related_item(
-            domainId=domain_id,
-            caseId=first,
-            type=item_type,
-            content=content,
-            performedBy={"userArn": USER},
-        )
+        add(client, domain_id, first, item_type, content, performedBy={"userArn": USER})
     # Newer operations, when the installed botocore has them.
     if _model.has_operation("BatchUpdateCase"):
         client.batch_update_case(

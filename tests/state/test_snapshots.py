@@ -14,7 +14,18 @@ from casemock import CasesMock, CasesMockError, SnapshotFormatError, _model, moc
 from casemock._settings import Settings
 from casemock._snapshots.document import StateDocument
 from casemock.seeding import create_cases, seed_domain
-from tests.helpers import run_python_blocks
+from tests.helpers import (
+    add,
+    case_rule,
+    comment,
+    contact,
+    default_template,
+    main_layout,
+    make_field,
+    option,
+    put_options,
+    run_python_blocks,
+)
 
 pytest_plugins = ["pytester"]
 
@@ -23,7 +34,6 @@ if TYPE_CHECKING:
 else:
     ConnectCasesClient = Any
 
-CONTACT = "arn:aws:connect:us-east-1:123456789012:instance/i-1/contact/c-1"
 USER = "arn:aws:connect:us-east-1:123456789012:instance/i-1/user/u-1"
 
 
@@ -34,44 +44,23 @@ def text(value: str) -> Any:
 def populate(client: ConnectCasesClient) -> dict[str, str]:
     """Every kind of record, through boto3; returns the ids."""
     domain_id = client.create_domain(name="support")["domainId"]
-    priority = client.create_field(domainId=domain_id, name="Priority", type="SingleSelect")[
-        "fieldId"
-    ]
-    client.batch_put_field_options(
-        domainId=domain_id,
-        fieldId=priority,
-        options=[
-            {"name": "High", "value": "high", "active": True},
-            {"name": "Low", "value": "low", "active": False},
-        ],
+    priority = make_field(client, domain_id, "Priority", "SingleSelect")
+    put_options(
+        client, domain_id, priority, option("High", "high"), option("Low", "low", active=False)
     )
-    gone = client.create_field(domainId=domain_id, name="Old", type="Text")["fieldId"]
+    gone = make_field(client, domain_id, "Old")
     client.delete_field(domainId=domain_id, fieldId=gone)
     client.tag_resource(arn=f"{domain_arn(client, domain_id)}/field/{priority}", tags={"k": "v"})
-    layout_id = client.create_layout(
-        domainId=domain_id,
-        name="Main",
-        content={
-            "basic": {
-                "topPanel": {
-                    "sections": [{"fieldGroup": {"name": "Top", "fields": [{"id": priority}]}}]
-                }
-            }
-        },
-    )["layoutId"]
-    rule_id = client.create_case_rule(
-        domainId=domain_id,
-        name="summary needed",
-        rule={"required": {"defaultValue": False, "conditions": []}},
-    )["caseRuleId"]
-    template_id = client.create_template(
-        domainId=domain_id,
-        name="Default",
-        layoutConfiguration={"defaultLayout": layout_id},
-        requiredFields=[{"fieldId": priority}],
-        rules=[{"caseRuleId": rule_id, "fieldId": "summary"}],
+    layout_id = main_layout(client, domain_id, priority)
+    rule_id = case_rule(client, domain_id, "summary needed")
+    template_id = default_template(
+        client,
+        domain_id,
+        layout_id,
+        priority,
+        [(rule_id, "summary")],
         tagPropagationConfigurations=[{"resourceType": "Cases", "tagMap": {"dept": "care"}}],
-    )["templateId"]
+    )
     client.put_case_event_configuration(domainId=domain_id, eventBridge={"enabled": True})
     case_id = client.create_case(
         domainId=domain_id,
@@ -86,16 +75,8 @@ def populate(client: ConnectCasesClient) -> dict[str, str]:
         caseId=case_id,
         fields=[{"id": "status", "value": text("closed")}],
     )
-    for content in (
-        {"comment": {"body": "Called back", "contentType": "Text/Plain"}},
-        {"contact": {"contactArn": CONTACT}},
-    ):
-        client.create_related_item(
-            domainId=domain_id,
-            caseId=case_id,
-            type="Comment" if "comment" in content else "Contact",
-            content=content,  # type: ignore[arg-type]
-        )
+    add(client, domain_id, case_id, "Comment", comment("Called back"))
+    add(client, domain_id, case_id, "Contact", contact())
     return {
         "domain": domain_id,
         "priority": priority,

@@ -11,7 +11,18 @@ import pytest
 from casemock import CasesMock, CasesMockError, mock_cases
 from casemock.seeding import create_cases, seed_domain
 from casemock.views import FrozenMap
-from tests.helpers import REGION, run_python_blocks
+from tests.helpers import (
+    REGION,
+    add,
+    case_rule,
+    comment,
+    default_template,
+    main_layout,
+    make_field,
+    option,
+    put_options,
+    run_python_blocks,
+)
 
 if TYPE_CHECKING:
     from types_boto3_connectcases import ConnectCasesClient
@@ -29,65 +40,33 @@ def build(client: ConnectCasesClient) -> dict[str, str]:
     """A domain with a custom field of each kind used here, a layout, a rule, a template,
     a tagged case with a comment; returns the ids."""
     domain_id = client.create_domain(name="support")["domainId"]
-    priority = client.create_field(domainId=domain_id, name="Priority", type="SingleSelect")
-    amount = client.create_field(domainId=domain_id, name="Amount", type="Number")
-    due = client.create_field(domainId=domain_id, name="Due", type="DateTime")
-    client.batch_put_field_options(
-        domainId=domain_id,
-        fieldId=priority["fieldId"],
-        options=[
-            {"name": "High", "value": "high", "active": True},
-            {"name": "Low", "value": "low", "active": False},
-        ],
+    priority = make_field(client, domain_id, "Priority", "SingleSelect")
+    amount = make_field(client, domain_id, "Amount", "Number")
+    due = make_field(client, domain_id, "Due", "DateTime")
+    put_options(
+        client, domain_id, priority, option("High", "high"), option("Low", "low", active=False)
     )
-    layout_id = client.create_layout(
-        domainId=domain_id,
-        name="Main",
-        content={
-            "basic": {
-                "topPanel": {
-                    "sections": [
-                        {"fieldGroup": {"name": "Top", "fields": [{"id": priority["fieldId"]}]}}
-                    ]
-                }
-            }
-        },
-    )["layoutId"]
-    rule_id = client.create_case_rule(
-        domainId=domain_id,
-        name="amount needed",
-        rule={"required": {"defaultValue": False, "conditions": []}},
-    )["caseRuleId"]
-    template_id = client.create_template(
-        domainId=domain_id,
-        name="Default",
-        layoutConfiguration={"defaultLayout": layout_id},
-        requiredFields=[{"fieldId": priority["fieldId"]}],
-        rules=[{"caseRuleId": rule_id, "fieldId": amount["fieldId"]}],
-    )["templateId"]
+    layout_id = main_layout(client, domain_id, priority)
+    rule_id = case_rule(client, domain_id, "amount needed")
+    template_id = default_template(client, domain_id, layout_id, priority, [(rule_id, amount)])
     case_id = client.create_case(
         domainId=domain_id,
         templateId=template_id,
         fields=[
             {"id": "title", "value": text("Printer on fire")},
-            {"id": priority["fieldId"], "value": text("high")},
-            {"id": amount["fieldId"], "value": {"doubleValue": 12.5}},
-            {"id": due["fieldId"], "value": text("2024-05-01T12:00:00.000Z")},
+            {"id": priority, "value": text("high")},
+            {"id": amount, "value": {"doubleValue": 12.5}},
+            {"id": due, "value": text("2024-05-01T12:00:00.000Z")},
         ],
         performedBy={"userArn": USER},
         tags={"team": "blue"},
     )["caseId"]
-    item_id = client.create_related_item(
-        domainId=domain_id,
-        caseId=case_id,
-        type="Comment",
-        content={"comment": {"body": "Called back", "contentType": "Text/Plain"}},
-    )["relatedItemId"]
+    item_id = add(client, domain_id, case_id, "Comment", comment("Called back"))
     return {
         "domain": domain_id,
-        "priority": priority["fieldId"],
-        "amount": amount["fieldId"],
-        "due": due["fieldId"],
+        "priority": priority,
+        "amount": amount,
+        "due": due,
         "layout": layout_id,
         "rule": rule_id,
         "template": template_id,
