@@ -38,7 +38,10 @@ class Mock(Protocol):
 
 def decorate(mock: Mock, target: Any, *, release: bool = False) -> Any:
     """``mock`` active around ``target``: a function, an ``async def`` function, a
-    ``unittest.TestCase`` class, or any other class whose ``test*`` methods it wraps.
+    generator or async generator function (active from its first step to its end or
+    close, so a pytest ``yield`` fixture is mocked through its teardown), a
+    ``unittest.TestCase`` class, or any other class whose ``test*`` methods (static and
+    class methods included) it wraps.
 
     With ``release`` (a mock only the decorator holds), the state is dropped when the
     decorated call returns (or tearDownClass ends): nobody can read it any more, and ten
@@ -48,10 +51,44 @@ def decorate(mock: Mock, target: Any, *, release: bool = False) -> Any:
         if issubclass(target, unittest.TestCase):
             return decorate_testcase(mock, target, release=release)
         for name, member in list(vars(target).items()):
-            if name.startswith("test") and callable(member):
+            if not name.startswith("test"):
+                continue
+            if isinstance(member, (classmethod, staticmethod)):
+                wrapped = decorate(mock, member.__func__, release=release)
+                setattr(target, name, type(member)(wrapped))
+            elif callable(member):
                 setattr(target, name, decorate(mock, member, release=release))
         return target
     stop = mock._stop_and_release if release else mock.stop
+    if inspect.isgeneratorfunction(target):
+
+        @functools.wraps(target)
+        def generator_wrapper(*args: Any, **kwargs: Any) -> Any:
+            mock.start()
+            try:
+                return (yield from target(*args, **kwargs))
+            finally:
+                stop()
+
+        return generator_wrapper
+    if inspect.isasyncgenfunction(target):
+
+        @functools.wraps(target)
+        async def async_generator_wrapper(*args: Any, **kwargs: Any) -> Any:
+            mock.start()
+            try:
+                generator = target(*args, **kwargs)
+                sent = None
+                while True:
+                    try:
+                        item = await generator.asend(sent)
+                    except StopAsyncIteration:
+                        return
+                    sent = yield item
+            finally:
+                stop()
+
+        return async_generator_wrapper
     if inspect.iscoroutinefunction(target):
 
         @functools.wraps(target)

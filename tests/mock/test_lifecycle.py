@@ -67,6 +67,83 @@ def test_async_decorated_call_releases_the_state() -> None:
     assert dict(seen[0].store.regions) == {}
 
 
+def test_a_decorated_generator_is_mocked_from_its_first_step_to_its_end() -> None:
+    """A ``yield`` fixture (or any generator) runs mocked through setup and teardown."""
+    seen: list[CasesMock] = []
+
+    @mock_cases
+    def fixture() -> Any:
+        mock = _intercept.current()
+        assert isinstance(mock, CasesMock)
+        seen.append(mock)
+        client = mock.client()
+        domain_id = client.create_domain(name="fixture")["domainId"]
+        sent = yield domain_id
+        assert sent is None
+        assert client.get_domain(domainId=domain_id)["name"] == "fixture"  # teardown
+        yield "after"
+
+    steps = fixture()
+    assert _intercept.current() is None  # nothing active until the first step
+    domain_id = next(steps)
+    assert seen[0].active and _intercept.current() is seen[0]
+    assert next(steps) == "after"
+    with pytest.raises(StopIteration):
+        next(steps)
+    assert _intercept.current() is None
+    assert dict(seen[0].store.regions) == {}  # released, as for a function
+    assert domain_id
+
+
+def test_closing_a_decorated_generator_stops_the_mock() -> None:
+    @mock_cases
+    def fixture() -> Any:
+        yield _intercept.current()
+
+    steps = fixture()
+    mock = next(steps)
+    assert isinstance(mock, CasesMock) and mock.active
+    steps.close()
+    assert not mock.active and _intercept.current() is None
+
+
+def test_a_decorated_async_generator_is_mocked_throughout() -> None:
+    seen: list[Any] = []
+
+    @mock_cases
+    async def fixture() -> Any:
+        seen.append(_intercept.current())
+        received = yield "first"
+        seen.append((received, _intercept.current()))
+
+    async def drive() -> None:
+        steps = fixture()
+        assert await steps.asend(None) == "first"
+        with pytest.raises(StopAsyncIteration):
+            await steps.asend("sent")
+
+    asyncio.run(drive())
+    assert isinstance(seen[0], CasesMock)
+    assert seen[1] == ("sent", seen[0])
+    assert _intercept.current() is None
+
+
+def test_class_and_static_test_methods_of_a_plain_class_are_mocked() -> None:
+    @mock_cases
+    class Tests:
+        @classmethod
+        def test_as_class(cls) -> Any:
+            return _intercept.current()
+
+        @staticmethod
+        def test_as_static() -> Any:
+            return _intercept.current()
+
+    assert isinstance(Tests.test_as_class(), CasesMock)
+    assert isinstance(Tests.test_as_static(), CasesMock)
+    assert _intercept.current() is None
+
+
 def test_state_is_released_when_the_decorated_call_raises() -> None:
     seen: list[CasesMock] = []
 
