@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import sys
 import threading
 from collections.abc import Callable, Iterable, Mapping
@@ -48,6 +49,30 @@ F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
 
 
+_ACCOUNT = re.compile(r"\d{12}")
+_REGION = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def _check_options(account_id: object, region: object, settings: object, seed: object) -> None:
+    """CasesMockError for options no mock can run with (they would end up in every ARN)."""
+    if not isinstance(account_id, str) or _ACCOUNT.fullmatch(account_id) is None:
+        raise CasesMockError(
+            f"account_id={account_id!r}: an AWS account id is a string of 12 digits, "
+            "such as '123456789012'."
+        )
+    if not isinstance(region, str) or _REGION.fullmatch(region) is None:
+        raise CasesMockError(
+            f"region={region!r}: give a Region name such as 'us-east-1' (lower-case letters, "
+            "digits and hyphens)."
+        )
+    if settings is not None and not isinstance(settings, Settings):
+        raise CasesMockError(
+            f"settings={settings!r}: give a casemock.Settings, such as Settings(domains=10)."
+        )
+    if seed is not None and (type(seed) is not int):
+        raise CasesMockError(f"seed={seed!r}: give an int, or None for random ids.")
+
+
 class CasesMock:
     """An in-memory Connect Cases. Use it as ``@mock_cases``, ``with mock_cases() as m``
     or ``m.start()`` / ``m.stop()``; every activation starts with empty state."""
@@ -66,6 +91,7 @@ class CasesMock:
         # strict: check every answer against the model's output shape. Off by default (it
         # costs time on large answers); CASEMOCK_STRICT=1 turns it on, as casemock's own
         # test suite does.
+        _check_options(account_id, region, settings, seed)
         self.strict = strict if strict is not None else os.environ.get("CASEMOCK_STRICT") == "1"
         self.calls: list[Call] = []
         self.faults = Faults(seed)

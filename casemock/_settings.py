@@ -13,6 +13,7 @@ searches that lag behind writes. Each is off by default; ``Settings.with_realism
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,6 +32,77 @@ REALISM: dict[str, dict[str, Any]] = {
         "resolve_external_resources": True,
         "rate_limits": True,
     },
+}
+
+
+def _count_problem(value: Any) -> str | None:
+    if type(value) is not int or value < 0:
+        return "a quota is a whole number, 0 or more."
+    return None
+
+
+def _number_problem(value: Any, positive: bool = False) -> str | None:
+    if type(value) not in (int, float) or not math.isfinite(value):
+        return "must be a finite number."
+    if value < 0 or (positive and value == 0):
+        return "must be greater than 0." if positive else "must be 0 or more."
+    return None
+
+
+def _flag_problem(value: Any) -> str | None:
+    return None if type(value) is bool else "must be True or False."
+
+
+_QUOTAS = [
+    "domains",
+    "fields",
+    "field_options",
+    "layouts",
+    "templates",
+    "case_rules",
+    "fields_per_layout",
+    "related_items_per_case",
+    "files_per_case",
+    "slas_per_case",
+    "fields_per_custom_related_item",
+    "tags_per_resource",
+    "deleted_layouts",
+    "deleted_templates",
+    "merge_polls_until_complete",
+]
+_FLAGS = [
+    "require_customer_id",
+    "enforce_required_rules",
+    "enforce_field_option_rules",
+    "resolve_external_resources",
+    "rate_limits",
+    "full_signing",
+]
+_KINDS: dict[str, Callable[[Any], str | None]] = {
+    **dict.fromkeys(_QUOTAS, _count_problem),
+    **dict.fromkeys(_FLAGS, _flag_problem),
+    "merge_seconds": _number_problem,
+    "search_delay": _number_problem,
+    "single_line_text_limit": lambda value: (
+        None
+        if value is None or (type(value) is int and value > 0)
+        else "give a number of characters greater than 0, or None for the model's limit."
+    ),
+    "reference_number_length": lambda value: (
+        None if type(value) is int and 1 <= value <= 50 else "give a length from 1 to 50."
+    ),
+    "reference_number_alphabet": lambda value: (
+        None
+        if isinstance(value, str) and len(value) >= 2 and value.isalnum() and value.isascii()
+        else "give at least two letters or digits."
+    ),
+    "iam_principal_arn": lambda value: None if isinstance(value, str) else "give a str.",
+    "contact_resolver": lambda value: (
+        None if value is None or callable(value) else "give a callable or None."
+    ),
+    "rate_limit_overrides": lambda value: (
+        None if isinstance(value, Mapping) else "give a mapping of operation names."
+    ),
 }
 
 
@@ -91,6 +163,37 @@ class Settings:
     # signature, as does the environment variable CASEMOCK_FULL_SIGNING=1 (read when a
     # mock is created).
     full_signing: bool = False
+
+    def __post_init__(self) -> None:
+        """Refuse values no run could use, with a CasesMockError naming the field (a
+        reference number alphabet of one letter would make the second CreateCase search
+        for a free number forever)."""
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            kind = _KINDS.get(f.name)
+            if kind is None:
+                continue
+            problem = kind(value)
+            if problem:
+                raise CasesMockError(f"Settings.{f.name}={value!r}: {problem}")
+        if len(set(self.reference_number_alphabet)) != len(self.reference_number_alphabet):
+            raise CasesMockError(
+                f"Settings.reference_number_alphabet={self.reference_number_alphabet!r}: "
+                "each character may appear only once."
+            )
+        overrides: Mapping[str, Any] = self.rate_limit_overrides  # as given, not as typed
+        for operation, limit in overrides.items():
+            if limit is None:
+                continue
+            if (
+                not isinstance(limit, (tuple, list))
+                or len(limit) != 2
+                or any(_number_problem(part, positive=True) for part in limit)
+            ):
+                raise CasesMockError(
+                    f"Settings.rate_limit_overrides[{operation!r}]={limit!r}: give "
+                    "(requests per second, burst), two positive numbers, or None for no limit."
+                )
 
     def with_realism(self, preset: str | None) -> Settings:
         """These settings with every realism switch of ``preset`` that is still off turned

@@ -52,7 +52,9 @@ from casemock.backend.config.system_fields import SYSTEM_FIELDS
 
 R = TypeVar("R", Layout, CaseRule, Template)
 
-REGION = re.compile(r"[a-z]{2}(?:-[a-z]+)+-\d{1,2}")
+# What a request may name as its Region (the SigV4 credential scope takes any name, and
+# local setups use names such as "local"), so that any state a server kept loads again.
+REGION = re.compile(r"[^/\s]{1,128}")
 
 
 class Checker(CaseChecks):
@@ -63,7 +65,7 @@ class Checker(CaseChecks):
         for region, domains in regions.items():
             try:
                 if REGION.fullmatch(region) is None:
-                    raise LoadError(f"{show(region)} is not an AWS region name")
+                    raise LoadError(f"{show(region)} is not a Region name")
                 quota(len(domains), self.settings.domains, "domains in the region")
                 self.region = region
                 for key, domain in domains.items():

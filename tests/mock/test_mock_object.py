@@ -24,6 +24,7 @@ from casemock import (
     CasesMockError,
     MockNotStartedError,
     OutputShapeError,
+    Settings,
     _intercept,
     mock_cases,
 )
@@ -451,3 +452,76 @@ def test_strict_mode_is_off_by_default_and_follows_casemock_strict(
     monkeypatch.setenv("CASEMOCK_STRICT", "1")
     assert mock_cases().strict is True
     assert mock_cases(strict=False).strict is False
+
+
+# -- options no mock can run with -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("options", "named"),
+    [
+        ({"account_id": "abc"}, "account_id='abc'"),
+        ({"account_id": 123456789012}, "account_id=123456789012"),
+        ({"region": "Mars_1"}, "region='Mars_1'"),
+        ({"region": ""}, "region=''"),
+        ({"settings": {"domains": 2}}, "give a casemock.Settings"),
+        ({"seed": "abc"}, "seed='abc'"),
+    ],
+)
+def test_options_no_mock_can_run_with_are_a_casemock_error(
+    options: dict[str, Any], named: str
+) -> None:
+    with pytest.raises(CasesMockError, match=re.escape(named)):
+        mock_cases(**options)
+
+
+@pytest.mark.parametrize(
+    ("values", "named"),
+    [
+        ({"domains": -1}, "Settings.domains=-1"),
+        ({"fields": 2.5}, "Settings.fields=2.5"),
+        ({"templates": True}, "Settings.templates=True"),
+        ({"search_delay": float("nan")}, "Settings.search_delay=nan"),
+        ({"merge_seconds": -1.0}, "Settings.merge_seconds=-1.0"),
+        ({"single_line_text_limit": 0}, "Settings.single_line_text_limit=0"),
+        ({"reference_number_length": 0}, "Settings.reference_number_length=0"),
+        ({"reference_number_alphabet": "A"}, "Settings.reference_number_alphabet='A'"),
+        ({"reference_number_alphabet": "ABA"}, "only once"),
+        ({"rate_limit_overrides": {"ListDomains": 5}}, "rate_limit_overrides['ListDomains']"),
+        ({"rate_limit_overrides": {"ListDomains": (0, 1)}}, "two positive numbers"),
+        ({"contact_resolver": "VOICE"}, "Settings.contact_resolver='VOICE'"),
+        ({"rate_limits": "yes"}, "Settings.rate_limits='yes'"),
+    ],
+)
+def test_settings_no_run_could_use_are_refused_when_made(
+    values: dict[str, Any], named: str
+) -> None:
+    with pytest.raises(CasesMockError, match=re.escape(named)):
+        Settings(**values)
+
+
+def test_settings_that_work_are_accepted() -> None:
+    as_json: Any = [1, 2]  # what --settings JSON gives
+    settings = Settings(
+        domains=0,
+        single_line_text_limit=None,
+        reference_number_alphabet="0123456789",
+        reference_number_length=8,
+        rate_limit_overrides={"ListDomains": (5, 10), "GetCase": None, "CreateCase": as_json},
+        search_delay=0.5,
+    )
+    assert settings.with_realism("aws").merge_seconds == 2.0
+
+
+def test_used_up_reference_numbers_are_a_casemock_error_not_a_hang() -> None:
+    settings = Settings(reference_number_alphabet="01", reference_number_length=1)
+    with mock_cases(settings=settings) as mock:
+        client = mock.client()
+        domain_id = client.create_domain(name="tiny")["domainId"]
+        template_id = client.create_template(domainId=domain_id, name="t")["templateId"]
+        fields: Any = [{"id": "title", "value": {"stringValue": "t"}}]
+        for _ in range(2):
+            client.create_case(domainId=domain_id, templateId=template_id, fields=fields)
+        with pytest.raises(CasesMockError, match="reference_number_length=1"):
+            client.create_case(domainId=domain_id, templateId=template_id, fields=fields)
+        assert len(mock.backend().domains[domain_id].cases) == 2

@@ -487,3 +487,14 @@ def _cases_of(doc: Any) -> list[dict[str, Any]]:
 
     walk(doc)
     return found
+
+
+def test_a_state_in_any_region_a_request_can_name_loads_again() -> None:
+    """A local server is often called with a made-up Region ("local"): what it kept
+    loads again."""
+    with mock_cases(region="local") as mock:
+        client = mock.client()
+        client.create_domain(name="here")
+        doc = json.loads(json.dumps(mock.snapshot()))
+    with mock_cases(region="local", state=doc) as again:
+        assert [d["name"] for d in again.client().list_domains()["domains"]] == ["here"]

@@ -13,7 +13,7 @@ import functools
 from typing import Any
 
 from casemock import _model
-from casemock._errors import conflict, validation_error
+from casemock._errors import CasesMockError, conflict, validation_error
 from casemock._settings import Settings
 from casemock._timestamps import format_timestamp
 from casemock.backend._access import check_case_access, check_create_access
@@ -142,13 +142,22 @@ def _reference_number(
     settings = ctx.settings
     alphabet, length = settings.reference_number_alphabet, settings.reference_number_length
     source = case_id
-    while True:
+    for _ in range(_DRAWS):
         candidate = _spell(source, alphabet, length)
         if candidate is None:
             candidate = ctx.runtime.random_choice(alphabet, length)
         if candidate.upper() not in domain.reference_numbers:
             return candidate
         source = ctx.new_id()
+    raise CasesMockError(
+        f"No free reference number after {_DRAWS} draws: the domain's "
+        f"{len(domain.reference_numbers)} cases use up most of the "
+        f"{len(alphabet)}**{length} numbers of Settings.reference_number_length={length} "
+        "and reference_number_alphabet; make them longer."
+    )
+
+
+_DRAWS = 1000  # a domain using up 99.9% of its reference numbers is refused, not hung
 
 
 def _check_reference_number(text: str) -> None:
