@@ -93,7 +93,8 @@ class CasesMock:
         # test suite does.
         _check_options(account_id, region, settings, seed)
         self.strict = strict if strict is not None else os.environ.get("CASEMOCK_STRICT") == "1"
-        self.calls: list[Call] = []
+        self._calls: list[Call] = []
+        self._calls_dropped = 0
         self.faults = Faults(seed)
         self.access = AccessPolicy()
         # realism: a preset of production behaviours (docs/realism.md), on top of settings.
@@ -111,6 +112,23 @@ class CasesMock:
             from casemock._snapshots.document import check_header
 
             check_header(state)
+
+    @property
+    def calls(self) -> list[Call]:
+        """The call log of this activation, oldest first (docs/usage.md)."""
+        return self._calls
+
+    @calls.setter
+    def calls(self, log: list[Call]) -> None:
+        self._calls_dropped += len(self._calls)
+        self._calls = log
+
+    @property
+    def calls_dropped(self) -> int:
+        """How many calls earlier logs held (reset, restore, a new activation): the
+        position of ``calls[i]`` among every call this mock logged is
+        ``calls_dropped + i``, a cursor that survives a reset."""
+        return self._calls_dropped
 
     def __repr__(self) -> str:
         state = "active" if self.active else "open" if self.live else "inactive"

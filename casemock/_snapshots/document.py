@@ -15,9 +15,11 @@ per test) skips the JSON work. Treat documents as read-only: edit a copy.
 from __future__ import annotations
 
 import gc
+import glob
 import os
 import pickle
 import random
+import re
 import typing
 import weakref
 from collections.abc import Iterator, Mapping
@@ -283,6 +285,31 @@ def _unreadable(path: Path, why: str) -> SnapshotFormatError:
     )
 
 
+def stray_temporaries(path: str | Path) -> list[Path]:
+    """The temporary files ``write`` left next to ``path`` when its process died mid-save
+    (``.<name>.<pid>.<8 hex digits>.tmp`` of a process that no longer runs)."""
+    target = Path(path)
+    pattern = re.compile(rf"\.{re.escape(target.name)}\.(\d+)\.[0-9a-f]{{8}}\.tmp")
+    strays = []
+    for candidate in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
+        found = pattern.fullmatch(candidate.name)
+        if found is not None and not _running(int(found.group(1))):
+            strays.append(candidate)
+    return strays
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process, or a platform without signal 0
+        return True
+    return True
+
+
 def write(doc: Mapping[str, Any], path: str | os.PathLike[str]) -> None:
     """Write ``doc`` as JSON to ``path`` (gzip-compressed if it ends in ``.gz``),
     atomically: the document goes to a new file in the same directory, which is flushed
@@ -297,7 +324,9 @@ def write(doc: Mapping[str, Any], path: str | os.PathLike[str]) -> None:
 
         data = gzip.compress(data, compresslevel=6, mtime=0)
     directory = target.parent
-    temporary = directory / f".{target.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
+    temporary = (
+        directory / f".{target.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
+    )  # stray_temporaries
     # 0o666 less the umask, as open() would create the file; an existing file keeps its mode.
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:

@@ -206,12 +206,22 @@ def _calls(host: Host, environ: dict[str, Any]) -> Response:
         return error(400, "BadRequest", "since and limit must be whole numbers.")
     if since < 0 or (limit is not None and limit < 0):
         return error(400, "BadRequest", "since and limit must be 0 or more.")
-    calls = list(host.mock.calls)
-    reset = since > len(calls)  # the log was emptied since the cursor was handed out
-    start = 0 if reset else since
+    mock = host.mock
+    while True:  # the log and its offset, read together (a reset may come in between)
+        dropped = mock.calls_dropped
+        calls = list(mock.calls)
+        if mock.calls_dropped == dropped:
+            break
+    # Cursors count every call the mock logged (calls_dropped + index), so one handed out
+    # before a reset is recognised however many calls came after it.
+    start = since - dropped
+    reset = start < 0 or start > len(calls)  # the log was emptied since the cursor
+    if reset:
+        start = 0
     chosen = calls[start:] if limit is None else calls[start : start + limit]
-    entries = [call_entry(index, call) for index, call in enumerate(chosen, start)]
-    return json_answer(200, {"calls": entries, "next": start + len(chosen), "reset": reset})
+    entries = [call_entry(index, call) for index, call in enumerate(chosen, dropped + start)]
+    after = dropped + start + len(chosen)
+    return json_answer(200, {"calls": entries, "next": after, "reset": reset})
 
 
 def call_entry(index: int, call: Any) -> dict[str, Any]:

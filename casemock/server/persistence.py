@@ -11,9 +11,7 @@ middle of a save leaves the previous good file. A name ending in ``.gz`` is gzip
 from __future__ import annotations
 
 import contextlib
-import glob
 import os
-import re
 import sys
 import threading
 from pathlib import Path
@@ -49,11 +47,9 @@ class StateFile:
 
     def _remove_stale_temporaries(self) -> None:
         """Temporary files of saves that a crash or kill -9 interrupted."""
-        pattern = re.compile(rf"^\.{re.escape(self.path.name)}\.[0-9a-f]{{12}}\.tmp$")
-        for candidate in self.path.parent.glob(f".{glob.escape(self.path.name)}.*.tmp"):
-            if pattern.match(candidate.name):
-                with contextlib.suppress(OSError):
-                    candidate.unlink()
+        for candidate in document.stray_temporaries(self.path):
+            with contextlib.suppress(OSError):
+                candidate.unlink()
 
     def load(self, mock: CasesMock) -> bool:
         """Restore the file into ``mock`` if it exists (True if it did)."""

@@ -198,8 +198,20 @@ def test_call_log_with_a_cursor(server: Server) -> None:
     assert [c["operation"] for c in later["calls"]] == ["ListDomains"]
     assert later["calls"][0]["index"] == 2 and later["next"] == 3
     call(control(server, "reset"), "POST")
+    assert call(control(server, "calls") + "?since=3").json() == {
+        "calls": [],
+        "next": 3,
+        "reset": False,
+    }
+    cases.create_domain(name="p1")
+    for _ in range(4):  # more calls after the reset than the cursor counted before it
+        cases.list_domains()
     after_reset = call(control(server, "calls") + "?since=3").json()
-    assert after_reset == {"calls": [], "next": 0, "reset": True}
+    assert [c["index"] for c in after_reset["calls"]] == [3, 4, 5, 6, 7]
+    assert after_reset["calls"][0]["params"] == {"name": "p1"}
+    assert after_reset["next"] == 8 and after_reset["reset"] is False
+    stale = call(control(server, "calls") + "?since=2").json()  # one call was never read
+    assert stale["reset"] is True and [c["index"] for c in stale["calls"]] == [3, 4, 5, 6, 7]
     assert call(control(server, "calls") + "?since=x").status == 400
 
 

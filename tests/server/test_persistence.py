@@ -7,6 +7,9 @@ import json
 import os
 import random
 import signal
+import subprocess
+import sys
+import textwrap
 import time
 from pathlib import Path
 
@@ -52,14 +55,26 @@ def test_write_and_read_back(tmp_path: Path, name: str) -> None:
 
 
 def test_stale_temporary_files_are_removed_at_start(tmp_path: Path) -> None:
+    """A process killed in the middle of a save leaves its temporary file; the next start
+    removes it, and leaves other files and the temporaries of running processes alone."""
     path = tmp_path / "state.json"
-    stale = tmp_path / ".state.json.0123456789ab.tmp"
-    stale.write_text("{")
-    unrelated = tmp_path / ".other.json.0123456789ab.tmp"
+    killed = textwrap.dedent(
+        f"""
+        import os
+        from casemock._snapshots import document
+        os.replace = lambda *args: os._exit(9)  # killed after writing, before renaming
+        document.write({{"format": "casemock-state"}}, {str(path)!r})
+        """
+    )
+    subprocess.run([sys.executable, "-c", killed], check=False)
+    (stale,) = tmp_path.glob(".state.json.*.tmp")
+    running = tmp_path / f".state.json.{os.getpid()}.0a1b2c3d.tmp"
+    running.write_text("{")
+    unrelated = tmp_path / ".other.json.1.0a1b2c3d.tmp"
     unrelated.write_text("{")
     StateFile(path)
     assert not stale.exists()
-    assert unrelated.exists()
+    assert running.exists() and unrelated.exists()
 
 
 def test_run_in_thread_with_a_state_file(tmp_path: Path) -> None:
