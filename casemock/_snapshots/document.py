@@ -253,6 +253,17 @@ def read(source: StateSource, *, keep: bool = False) -> Mapping[str, Any]:
     (``FileNotFoundError``...); one that does not hold a document, SnapshotFormatError."""
     if isinstance(source, Mapping):
         return source
+    if not isinstance(source, (str, os.PathLike)):
+        raise SnapshotFormatError(
+            f"A state is a document from snapshot() (a mapping) or the path of a file "
+            f"written by save(), not {type(source).__name__} {str(source)[:60]!r}; "
+            f"see {DOCS}/snapshots.md."
+        )
+    if isinstance(source, str) and source.lstrip().startswith("{"):
+        raise SnapshotFormatError(
+            "This str is JSON text, not the path of a state file: pass json.loads(text) "
+            f"(or save it to a file first); see {DOCS}/snapshots.md."
+        )
     path = Path(source)
     data = path.read_bytes()
     try:

@@ -341,6 +341,24 @@ def test_other_format_version_is_refused(mock: CasesMock) -> None:
     assert [d.name for d in mock.backend().domains.values()] == ["kept"]
 
 
+@pytest.mark.parametrize(
+    ("source", "says"),
+    [
+        ([1, 2], "not list"),
+        (None, "not NoneType"),
+        (b"{}", "not bytes"),
+        ('{"format": 1}', "JSON text"),
+    ],
+)
+def test_what_is_neither_a_document_nor_a_path_is_refused(
+    mock: CasesMock, source: Any, says: str
+) -> None:
+    mock.client().create_domain(name="kept")
+    with pytest.raises(SnapshotFormatError, match=says):
+        mock.restore(source)
+    assert [d.name for d in mock.backend().domains.values()] == ["kept"]
+
+
 def test_damaged_document_leaves_the_state_untouched(
     mock: CasesMock, client: ConnectCasesClient
 ) -> None:
