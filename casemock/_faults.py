@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextvars
 import enum
+import math
 import random
 import threading
 import time
@@ -138,8 +139,10 @@ class Faults:
         seed: int | None = None,
     ) -> LatencyRule:
         _check_operation(operation)
-        if seconds < 0:
-            raise CasesMockError(f"latency must be 0 seconds or more, got {seconds!r}.")
+        if type(seconds) not in (int, float) or not math.isfinite(seconds) or seconds < 0:
+            raise CasesMockError(
+                f"latency must be a finite number of seconds, 0 or more, got {seconds!r}."
+            )
         rule = LatencyRule(
             operation, seconds, self._trigger(times, every, probability, seed, once=False)
         )
@@ -185,11 +188,15 @@ class Faults:
     ) -> Trigger:
         if times is UNSET:
             times = 1 if once and every is None and probability is None else None
-        if times is not None and times < 1:
-            raise CasesMockError(f"times must be 1 or more (or None for no limit), got {times!r}.")
-        if every is not None and every < 1:
-            raise CasesMockError(f"every must be 1 or more, got {every!r}.")
-        if probability is not None and not 0.0 <= probability <= 1.0:
+        if times is not None and (type(times) is not int or times < 1):
+            raise CasesMockError(
+                f"times must be a whole number, 1 or more (or None for no limit), got {times!r}."
+            )
+        if every is not None and (type(every) is not int or every < 1):
+            raise CasesMockError(f"every must be a whole number, 1 or more, got {every!r}.")
+        if probability is not None and (
+            type(probability) not in (int, float) or not 0.0 <= probability <= 1.0
+        ):
             raise CasesMockError(f"probability must be between 0 and 1, got {probability!r}.")
         with self._lock:
             self._added += 1
@@ -217,11 +224,29 @@ def _error_members(code: str, members: Mapping[str, Any]) -> dict[str, Any]:
             f"{code} has no member(s) {', '.join(unknown)}; its members are "
             f"{', '.join(sorted(modeled)) or 'message only'}."
         )
+    for name, value in members.items():
+        kind = shape.members[name].type_name  # type: ignore[attr-defined]
+        allowed = _MEMBER_TYPES.get(kind)
+        if allowed is not None and (type(value) not in allowed):
+            raise CasesMockError(
+                f"{code}.{name} is sent as a model {kind}; {value!r} is not one."
+            )
     result = dict(members)
     for name in shape.required_members:
         if name != "message":
             result.setdefault(name, "casemock-injected")
     return result
+
+
+# The Python types an injected member may have, by the model type it is sent as.
+_MEMBER_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "integer": (int,),
+    "long": (int,),
+    "boolean": (bool,),
+    "float": (int, float),
+    "double": (int, float),
+}
 
 
 def _default_message(code: str) -> str:

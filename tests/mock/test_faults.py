@@ -259,10 +259,26 @@ def test_no_rules_means_no_fault_work(mock: CasesMock, monkeypatch: pytest.Monke
         ("CreateCases", "ThrottlingException", {}, "not an operation"),
         ("GetDomain", "ConflictException", {}, "not a modeled error of GetDomain"),
         (None, "SlowDownException", {}, "not a modeled error of connectcases"),
-        ("GetDomain", "ThrottlingException", {"times": 0}, "times must be 1 or more"),
-        ("GetDomain", "ThrottlingException", {"every": 0}, "every must be 1 or more"),
+        ("GetDomain", "ThrottlingException", {"times": 0}, "times must be a whole number"),
+        ("GetDomain", "ThrottlingException", {"times": 2.5}, "times must be a whole number"),
+        ("GetDomain", "ThrottlingException", {"times": True}, "times must be a whole number"),
+        ("GetDomain", "ThrottlingException", {"every": 0}, "every must be a whole number"),
+        ("GetDomain", "ThrottlingException", {"every": 1.5}, "every must be a whole number"),
+        ("GetDomain", "ThrottlingException", {"probability": "0.5"}, "between 0 and 1"),
         ("GetDomain", "ThrottlingException", {"probability": 1.5}, "between 0 and 1"),
         ("GetDomain", "ThrottlingException", {"members": {"resourceId": "x"}}, "no member"),
+        (
+            "ListDomains",
+            "InternalServerException",
+            {"members": {"retryAfterSeconds": "soon"}},
+            "retryAfterSeconds is sent as a model integer",
+        ),
+        (
+            "GetDomain",
+            "ResourceNotFoundException",
+            {"members": {"resourceId": 7}},
+            "resourceId is sent as a model string",
+        ),
     ],
 )
 def test_misuse_is_a_clear_casemock_error(
@@ -276,8 +292,10 @@ def test_misuse_is_a_clear_casemock_error(
 def test_latency_misuse(mock: CasesMock) -> None:
     with pytest.raises(CasesMockError, match="not an operation"):
         mock.add_latency("Nope", 1)
-    with pytest.raises(CasesMockError, match="0 seconds or more"):
-        mock.add_latency("ListDomains", -1)
+    for seconds in (-1, float("nan"), float("inf"), "1"):
+        with pytest.raises(CasesMockError, match="finite number of seconds, 0 or more"):
+            mock.add_latency("ListDomains", seconds)  # type: ignore[arg-type]
+    assert mock.faults.rules == []
 
 
 def test_each_test_of_a_decorated_testcase_starts_without_faults() -> None:
