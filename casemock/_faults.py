@@ -228,9 +228,7 @@ def _error_members(code: str, members: Mapping[str, Any]) -> dict[str, Any]:
         kind = shape.members[name].type_name  # type: ignore[attr-defined]
         allowed = _MEMBER_TYPES.get(kind)
         if allowed is not None and (type(value) not in allowed):
-            raise CasesMockError(
-                f"{code}.{name} is sent as a model {kind}; {value!r} is not one."
-            )
+            raise CasesMockError(f"{code}.{name} is sent as a model {kind}; {value!r} is not one.")
     result = dict(members)
     for name in shape.required_members:
         if name != "message":

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, Union
 
 from casemock._errors import DOCS, SnapshotFormatError
+from casemock._settings import Settings
 from casemock._snapshots import checks
 from casemock._snapshots.codec import Codec, LoadError, codec, primitive, show
 from casemock.backend._records import Domain
@@ -41,8 +42,9 @@ Regions = dict[str, dict[str, Domain]]
 
 _REQUIRED = frozenset({"format", "version", "account_id", "seq", "regions"})
 _MEMBERS = _REQUIRED | {"random", "external"}  # optional: the random state, the registry
-# id(StateDocument) -> pickled Regions; an entry lives as long as its document.
-_PREPARED: dict[int, bytes] = {}
+# id(StateDocument) -> (pickled Regions, the Settings they were checked against); an
+# entry lives as long as its document.
+_PREPARED: dict[int, tuple[bytes, Settings]] = {}
 
 
 class StateDocument(dict[str, Any]):
@@ -50,13 +52,13 @@ class StateDocument(dict[str, Any]):
     from ``snapshot()``, restores fast."""
 
 
-def _prepare(doc: StateDocument, regions: Regions) -> None:
+def _prepare(doc: StateDocument, regions: Regions, settings: Settings) -> None:
     try:
         blob = pickle.dumps(regions, protocol=pickle.HIGHEST_PROTOCOL)
     except Exception:  # a record holding something unpicklable: restore from JSON instead
         return
     key = id(doc)
-    _PREPARED[key] = blob
+    _PREPARED[key] = (blob, settings)
     weakref.finalize(doc, _PREPARED.pop, key, None)
 
 
@@ -119,7 +121,8 @@ def snapshot(store: Store) -> StateDocument:
                     doc["random"] = [version, list(internal), gauss]
                 if store.external:
                     doc["external"] = store.external.dump()
-                _prepare(doc, {region: state.domains for region, state in states.items()})
+                domains = {region: state.domains for region, state in states.items()}
+                _prepare(doc, domains, store.settings)
         finally:
             for lock in reversed(locks):
                 lock.release()
@@ -198,9 +201,10 @@ def build(store: Store, doc: Mapping[str, Any]) -> tuple[Regions, int, RandomSta
         saved = doc.get("random")
         random_state = None if saved is None else _load_random(saved)
         with paused_gc():
-            blob = _PREPARED.get(id(doc)) if isinstance(doc, StateDocument) else None
-            if blob is not None:  # made by snapshot(): checked when it was made
-                regions: Regions = pickle.loads(blob)
+            prepared = _PREPARED.get(id(doc)) if isinstance(doc, StateDocument) else None
+            if prepared is not None and prepared[1] == store.settings:
+                # made by snapshot() or a restore: checked against these same quotas
+                regions: Regions = pickle.loads(prepared[0])
             else:
                 try:
                     regions = _load_regions(doc["regions"])
@@ -210,7 +214,7 @@ def build(store: Store, doc: Mapping[str, Any]) -> tuple[Regions, int, RandomSta
                         error.at("regions")
                     raise
                 if isinstance(doc, StateDocument):
-                    _prepare(doc, regions)
+                    _prepare(doc, regions, store.settings)
     except LoadError as error:
         where = ".".join(error.path)
         place = f" at {where}" if where else ""

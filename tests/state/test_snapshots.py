@@ -516,3 +516,21 @@ def test_a_state_in_any_region_a_request_can_name_loads_again() -> None:
         doc = json.loads(json.dumps(mock.snapshot()))
     with mock_cases(region="local", state=doc) as again:
         assert [d["name"] for d in again.client().list_domains()["domains"]] == ["here"]
+
+
+def test_a_snapshot_is_checked_against_the_quotas_of_the_mock_restoring_it() -> None:
+    """The fast form of a snapshot() document was checked against the quotas of the mock
+    that made it; another mock's lower quotas still refuse it."""
+    with mock_cases(settings=Settings(domains=3)) as roomy:
+        client = roomy.client()
+        for name in ("a", "b", "c"):
+            client.create_domain(name=name)
+        doc = roomy.snapshot()
+    with mock_cases(settings=Settings(domains=2)) as tight:
+        with pytest.raises(SnapshotFormatError, match="the quota is 2"):
+            tight.restore(doc)
+        assert tight.client().list_domains()["domains"] == []
+    with pytest.raises(SnapshotFormatError, match="the quota is 2"):
+        mock_cases(settings=Settings(domains=2), state=doc).start()
+    with mock_cases(settings=Settings(domains=3), state=doc) as again:
+        assert len(again.client().list_domains()["domains"]) == 3
