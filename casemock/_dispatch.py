@@ -40,7 +40,7 @@ from botocore.awsrequest import AWSResponse
 
 from casemock import _model
 from casemock._access import AccessPolicy
-from casemock._errors import ServiceError, UnsupportedOperationError
+from casemock._errors import CasesMockError, ServiceError, UnsupportedOperationError
 from casemock._faults import Faults
 from casemock._protocol import decoder, encoder, router
 from casemock._protocol.encoder import Response
@@ -217,6 +217,9 @@ class Target(Protocol):
     @property
     def store(self) -> Store: ...
 
+    @property
+    def live(self) -> bool: ...  # started or served: False once stopped
+
 
 @dataclass(frozen=True)
 class Options:
@@ -281,6 +284,12 @@ def _run(
             store.throttle.take(region, operation, store.now())
         if options.faults and target.faults.rules:
             target.faults.check(operation)
+            if not target.live:  # stopped during an injected latency (docs/usage.md#threads)
+                raise CasesMockError(
+                    f"The casemock mock answering this {operation} call was stopped during "
+                    "the latency injected into it, so casemock refuses to answer it. Stop "
+                    "the mock only after the calls made under it have returned."
+                )
         if store.resolving:
             check_references(store.external, operation, params, store.settings.contact_resolver)
         with state.lock:

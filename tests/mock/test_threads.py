@@ -184,6 +184,34 @@ def test_a_call_in_flight_when_the_mock_stops_fails_clearly(network: NetworkGuar
     assert network.unclaimed_sends >= 1 and network.claimed_sends == []
 
 
+def test_a_call_in_its_injected_latency_when_the_mock_stops_fails_clearly() -> None:
+    """Stopped while the call sleeps in an injected latency: the call is not answered and
+    writes nothing (it used to be answered into the stopped mock's state)."""
+    mock = mock_cases()
+    mock.start()
+    client = mock.client(config=no_retries())
+    mock.add_latency("CreateDomain", 0.5)
+    result: list[BaseException | None] = []
+
+    def call() -> None:
+        try:
+            client.create_domain(name="late")
+        except BaseException as error:
+            result.append(error)
+        else:
+            result.append(None)
+
+    thread = threading.Thread(target=call)
+    thread.start()
+    time.sleep(0.1)
+    mock.stop()
+    thread.join(10)
+    (error,) = result
+    assert isinstance(error, CasesMockError)
+    assert "stopped during the latency injected" in str(error)
+    assert mock.store.domain_count() == 0
+
+
 def test_calls_racing_start_stop_cycles_never_reach_the_network(network: NetworkGuard) -> None:
     clients: list[ConnectCasesClient] = []
     with mock_cases() as mock:
