@@ -53,6 +53,12 @@ from casemock.server.persistence import StateFile
 logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 
 
+def read_bound(max_body: int) -> int:
+    """The largest body waitress reads through before refusing it by closing the
+    connection: four times the limit, or the limit and 64 MiB, whichever is more."""
+    return max(4 * max_body, max_body + 64 * 2**20) + 1
+
+
 class _JsonErrorTask(ErrorTask):
     """waitress's refusals (400, 413, 431, 500, 501) in casemock's JSON layout."""
 
@@ -124,8 +130,11 @@ class Server:
             channel_timeout=idle_timeout,
             # how often idle connections are looked for (waitress: whole seconds)
             cleanup_interval=max(1, min(30, idle_timeout // 2)),
-            # waitress refuses a body of max_request_body_size bytes or more
-            max_request_body_size=app.max_body + 1,
+            # waitress refuses a body of max_request_body_size bytes or more by closing
+            # the connection before the client has sent it, which most clients see as a
+            # reset, not the 413. So waitress reads (and buffers) bodies up to a wider
+            # bound, and the app answers a body over max_body with the 413 itself.
+            max_request_body_size=read_bound(app.max_body),
             connection_limit=500,
             ident="casemock",
             asyncore_use_poll=True,

@@ -4,6 +4,7 @@ a served mock taking effect over HTTP."""
 
 from __future__ import annotations
 
+import http.client
 import json
 import socket
 import time
@@ -125,11 +126,26 @@ def test_body_over_the_limit_gets_a_json_413(server: Server) -> None:
     assert server.mock.calls == []
 
 
+def test_a_client_sending_a_large_body_at_once_reads_the_413(server: Server) -> None:
+    """The 413 is answered after the body is read, so a client that writes the whole body
+    before reading (Python's http.client, Node's fetch) gets it, not a reset connection."""
+    host, port = server.url.removeprefix("http://").rsplit(":", 1)
+    connection = http.client.HTTPConnection(host.strip("[]"), int(port), timeout=30)
+    try:
+        connection.request("PUT", "/_casemock/state", body=b"x" * 16_000_000)
+        reply = connection.getresponse()
+        assert reply.status == 413
+        assert reply.getheader("x-amzn-ErrorType") == "RequestEntityTooLargeException"
+        assert "larger than this server's limit" in json.loads(reply.read())["message"]
+    finally:
+        connection.close()
+
+
 def test_chunked_body_over_the_limit_gets_a_json_413(server: Server) -> None:
     head = f"POST /domains HTTP/1.1\r\nHost: {HOST}\r\nTransfer-Encoding: chunked\r\n\r\n"
     chunk = b"1000\r\n" + b"x" * 4096 + b"\r\n"
     with connect(server) as sock:
-        sock.sendall(head.encode() + chunk + chunk)
+        sock.sendall(head.encode() + chunk + chunk + b"0\r\n\r\n")
         status, _, answer = read_response(sock)
     assert status == 413
     assert json.loads(answer)["message"].startswith("The request body is larger")
