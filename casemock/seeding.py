@@ -286,7 +286,7 @@ def _performed_by(value: str | Mapping[str, str] | None) -> dict[str, str] | Non
 def create_cases(
     mock: CasesMock,
     domain_id: str,
-    template_id: str,
+    template_id: str | None,
     rows: Iterable[Mapping[str, Any]],
     *,
     tags: Mapping[str, str] | None = None,
@@ -298,12 +298,19 @@ def create_cases(
     """Create one case per row (``{field id or name: plain value}``, see :func:`wire_value`)
     with CreateCase's validation; return the case ids in row order.
 
+    ``template_id`` may be a ``SeededDomain.template_id`` as it is typed (None, for a
+    domain seeded without a template, is a CasesMockError).
     ``tags`` go on every case; ``performed_by`` is a user ARN or a custom entity. Each case
     gets its audit history as through the API; case events are published only with
     ``events=True`` and calls logged only with ``record_calls=True``. The first refused
     row raises a ClientError naming the row; the rows before it stay created.
     """
     require_active(mock, "create_cases()")
+    if template_id is None:  # SeededDomain.template_id of a domain seeded without one
+        raise CasesMockError(
+            "create_cases() needs a template id: seed the domain with a template "
+            "(seed_domain(..., template=True) or template={...}) or pass one you created."
+        )
     call = Direct(mock, region, record_calls=record_calls, events=events)
     extra: dict[str, Any] = {}
     if tags:

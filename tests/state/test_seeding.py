@@ -464,3 +464,10 @@ def test_a_lone_surrogate_is_refused_as_over_the_wire(
     with pytest.raises(ClientError):
         seed_domain(mock, "bad \udfff")
     assert [d["name"] for d in client.list_domains()["domains"]] == ["support"]
+
+
+def test_a_domain_seeded_without_a_template_cannot_seed_cases(mock: CasesMock) -> None:
+    domain = seed_domain(mock, "bare", fields=FIELDS, template=None)
+    assert domain.template_id is None
+    with pytest.raises(CasesMockError, match="needs a template id"):
+        create_cases(mock, domain.domain_id, domain.template_id, [{"title": "t"}])
