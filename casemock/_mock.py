@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
 
+from casemock import _model
 from casemock._access import AccessPolicy
 from casemock._decorate import decorate
 from casemock._errors import CasesMockError, MockNotStartedError
@@ -353,7 +354,13 @@ class CasesMock:
         return cast(CasesClient, client)
 
     def calls_to(self, operation: str) -> list[Call]:
-        """The recorded calls of one operation (e.g. ``"CreateCase"``), in order."""
+        """The recorded calls of one operation (e.g. ``"CreateCase"``), in order; a name
+        that is no operation of the model (a typo would always find none) is an error."""
+        if not _model.has_operation(operation):
+            raise CasesMockError(
+                f"{operation!r} is not an operation of the installed connectcases model; "
+                "use the PascalCase operation name, e.g. 'CreateCase'."
+            )
         return [call for call in self.calls if call.operation == operation]
 
     def restrict_access(

@@ -9,7 +9,7 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from casemock import Call, CasesClient, CasesMock, mock_cases
+from casemock import Call, CasesClient, CasesMock, CasesMockError, mock_cases
 from casemock.seeding import create_cases, seed_domain
 from tests.helpers import REGION, retained_bytes
 
@@ -148,3 +148,9 @@ def test_a_logged_call_costs_about_what_its_answer_weighs(
 
     per_call = retained_bytes(calls) / 200
     assert per_call < size + 1500, (per_call, size)
+
+
+def test_calls_to_an_operation_that_does_not_exist_is_a_casemock_error(mock: CasesMock) -> None:
+    with pytest.raises(CasesMockError, match="'CreateDomains' is not an operation"):
+        mock.calls_to("CreateDomains")
+    assert mock.calls_to("CreateDomain") == []
