@@ -170,7 +170,7 @@ def test_latency_fault_and_listing_and_clearing(server: Server) -> None:
         ({"operation": "Nope", "error_code": "ThrottlingException"}, "not an operation"),
         ({"error_code": "ThrottlingException", "times": "two"}, "a whole number or null"),
         ({"error_code": "ThrottlingException", "latency": 1}, "not both"),
-        ({"latency": -1}, "0 seconds or more"),
+        ({"latency": -1}, "seconds, 0 or more"),
         ({"latency": "slow"}, 'latency must be a number, not "slow"'),
         ([1, 2], "JSON object"),
     ],
