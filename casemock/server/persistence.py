@@ -58,7 +58,15 @@ class StateFile:
         try:
             mock.restore(self.path)
         except (OSError, EOFError, ValueError) as failure:  # SnapshotFormatError included
-            raise CasesMockError(f"cannot read the state file {self.path}: {failure}") from None
+            hint = ""
+            if "quota" in str(failure) or "account" in str(failure):
+                hint = (
+                    " (a file is read under the server's own options: start it with those it "
+                    "was saved under, such as --account-id or the quota flags like --domains)"
+                )
+            raise CasesMockError(
+                f"cannot read the state file {self.path}: {failure}{hint}"
+            ) from None
         return True
 
     def save(self, mock: CasesMock) -> None:
