@@ -80,7 +80,6 @@ class Call:
     __slots__ = (
         "_body",
         "_frozen",
-        "_thawed",
         "_wire",
         "access_key_id",
         "error",
@@ -97,7 +96,6 @@ class Call:
     _frozen: bytes | None
     _wire: WireRequest | None
     _body: bytes | None
-    _thawed: tuple[dict[str, Any], dict[str, Any] | None] | None
 
     def __init__(
         self,
@@ -127,22 +125,19 @@ class Call:
         setter(self, "_frozen", None if rest == (None, None) else _pickle(rest, 5))
         setter(self, "_wire", wire)
         setter(self, "_body", body)
-        setter(self, "_thawed", None)
 
     def _contents(self) -> tuple[dict[str, Any], dict[str, Any] | None]:
-        thawed = self._thawed
-        if thawed is None:
-            params: Any
-            response: Any
-            params, response = (None, None) if self._frozen is None else _unpickle(self._frozen)
-            if self._wire is not None:
-                labels, query, headers, body = self._wire
-                params = decoder.decode(self.operation, dict(labels), query, dict(headers), body)
-            if self._body is not None:
-                response = orjson.loads(self._body)
-            thawed = (params, response)
-            object.__setattr__(self, "_thawed", thawed)
-        return thawed
+        """The request and the answer, decoded afresh on every read: what a reader does
+        to them (a test editing ``call.params``) never changes the record."""
+        params: Any
+        response: Any
+        params, response = (None, None) if self._frozen is None else _unpickle(self._frozen)
+        if self._wire is not None:
+            labels, query, headers, body = self._wire
+            params = decoder.decode(self.operation, dict(labels), query, dict(headers), body)
+        if self._body is not None:
+            response = orjson.loads(self._body)
+        return params, response
 
     @property
     def params(self) -> dict[str, Any]:

@@ -125,6 +125,12 @@ def test_a_call_is_read_only_compares_by_content_and_pickles(
     (call,) = mock.calls
     with pytest.raises(FrozenInstanceError):
         call.operation = "Other"
+    call.params["name"] = "edited by the test"  # what a reader does to the data it got
+    response = call.response
+    assert response is not None
+    response["domainId"] = "edited"
+    assert call.params == {"name": "logged"}  # the record keeps the call as answered
+    assert call.response is not None and call.response["domainId"] != "edited"
     copy = pickle.loads(pickle.dumps(call))
     assert copy == call
     assert copy.time == call.time
