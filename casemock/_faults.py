@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextvars
 import enum
+import functools
 import math
 import random
 import threading
@@ -62,7 +63,16 @@ class ErrorRule:
     trigger: Trigger
 
     def matches(self, operation: str) -> bool:
-        return self.operation is None or self.operation == operation
+        """This operation, or (operation None) every operation that models the error: a
+        rule for all never makes an operation answer an error AWS never sends for it."""
+        if self.operation is not None:
+            return self.operation == operation
+        return self.code in _modeled_errors(operation)
+
+
+@functools.cache
+def _modeled_errors(operation: str) -> frozenset[str]:
+    return frozenset(shape.name for shape in _model.operation(operation).error_shapes)
 
 
 @dataclass

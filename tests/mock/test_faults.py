@@ -130,6 +130,15 @@ def test_error_for_every_operation(mock: CasesMock) -> None:
     client.list_domains()
 
 
+def test_an_error_for_every_operation_fails_only_those_that_model_it(mock: CasesMock) -> None:
+    client = single(mock)
+    mock.add_error(None, "ConflictException", times=None)
+    client.list_domains()  # ListDomains never answers a conflict
+    with pytest.raises(ClientError) as excinfo:
+        client.create_domain(name="x")
+    assert error_of(excinfo) == ("ConflictException", 409)
+
+
 def test_every_nth_call_fails(mock: CasesMock) -> None:
     client = single(mock)
     mock.add_error("ListDomains", "ThrottlingException", every=3)
