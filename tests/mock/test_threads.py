@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -145,6 +146,25 @@ def no_retries() -> Config:
     return Config(retries={"max_attempts": 1, "mode": "standard"})
 
 
+def in_background(
+    call: Callable[[], object],
+) -> tuple[threading.Thread, list[BaseException | None]]:
+    """``call`` on a started thread; the list gets the error it raised, or None."""
+    result: list[BaseException | None] = []
+
+    def run() -> None:
+        try:
+            call()
+        except BaseException as error:
+            result.append(error)
+        else:
+            result.append(None)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, result
+
+
 def test_a_call_in_flight_when_the_mock_stops_fails_clearly(network: NetworkGuard) -> None:
     mock = mock_cases()
     mock.start()
@@ -156,18 +176,7 @@ def test_a_call_in_flight_when_the_mock_stops_fails_clearly(network: NetworkGuar
         release.wait(10)
 
     client.meta.events.register("before-sign.connectcases", hold)
-    result: list[BaseException | None] = []
-
-    def call() -> None:
-        try:
-            client.list_domains()
-        except BaseException as error:
-            result.append(error)
-        else:
-            result.append(None)
-
-    thread = threading.Thread(target=call)
-    thread.start()
+    thread, result = in_background(client.list_domains)
     assert in_flight.wait(10)
     mock.stop()  # the last mock: botocore's classes are restored while the call waits
     assert not _intercept.is_patched()
@@ -191,18 +200,7 @@ def test_a_call_in_its_injected_latency_when_the_mock_stops_fails_clearly() -> N
     mock.start()
     client = mock.client(config=no_retries())
     mock.add_latency("CreateDomain", 0.5)
-    result: list[BaseException | None] = []
-
-    def call() -> None:
-        try:
-            client.create_domain(name="late")
-        except BaseException as error:
-            result.append(error)
-        else:
-            result.append(None)
-
-    thread = threading.Thread(target=call)
-    thread.start()
+    thread, result = in_background(lambda: client.create_domain(name="late"))
     time.sleep(0.1)
     mock.stop()
     thread.join(10)
