@@ -117,6 +117,7 @@ def seed_domain(
     If a step is refused, the domain is deleted again and the ClientError is raised.
     """
     require_active(mock, "seed_domain()")
+    _check_specs(fields, rules, layout, template)
     call = Direct(mock, region, record_calls=record_calls)
     created = call("CreateDomain", {"name": name})
     domain_id: str = created["domainId"]
@@ -126,6 +127,47 @@ def seed_domain(
         with call.state.lock:
             call.state.domains.pop(domain_id, None)
         raise
+
+
+# spec kind -> (keys it needs, keys it may have), as seed_domain's docstring lists them
+_SPECS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "fields": (frozenset({"name", "type"}), frozenset({"description", "attributes", "options"})),
+    "fields (existing)": (frozenset({"id"}), frozenset({"options"})),
+    "rules": (frozenset({"name", "rule"}), frozenset({"description", "field"})),
+    "layout": (frozenset(), frozenset({"name", "top", "more_info"})),
+    "template": (
+        frozenset(),
+        frozenset({"name", "description", "status", "required", "tag_propagation"}),
+    ),
+}
+
+
+def _check_specs(
+    fields: Sequence[Mapping[str, Any]],
+    rules: Sequence[Mapping[str, Any]],
+    layout: bool | Mapping[str, Any],
+    template: bool | Mapping[str, Any] | None,
+) -> None:
+    """CasesMockError for a spec seed_domain cannot read (before anything is created)."""
+    specs: list[tuple[str, object]] = [
+        ("fields (existing)" if "id" in spec else "fields", spec) for spec in fields
+    ]
+    specs += [("rules", spec) for spec in rules]
+    specs += [(kind, spec) for kind, spec in (("layout", layout), ("template", template))]
+    for kind, spec in specs:
+        if kind in ("layout", "template") and not isinstance(spec, Mapping):
+            continue  # True, False or None
+        if not isinstance(spec, Mapping):
+            raise CasesMockError(f"seed_domain(): a {kind} entry is a dict, not {spec!r}.")
+        needed, optional = _SPECS[kind]
+        missing = sorted(needed - set(spec))
+        unknown = sorted(set(spec) - needed - optional)
+        if missing or unknown:
+            problem = f"needs {missing}" if missing else f"has unknown keys {unknown}"
+            raise CasesMockError(
+                f"seed_domain(): the {kind} entry {dict(spec)!r} {problem}; its keys are "
+                f"{sorted(needed | optional)} (see seed_domain's documentation)."
+            )
 
 
 def _build_domain(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import re
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -471,3 +472,26 @@ def test_a_domain_seeded_without_a_template_cannot_seed_cases(mock: CasesMock) -
     assert domain.template_id is None
     with pytest.raises(CasesMockError, match="needs a template id"):
         create_cases(mock, domain.domain_id, domain.template_id, [{"title": "t"}])
+
+
+@pytest.mark.parametrize(
+    ("options", "says"),
+    [
+        ({"fields": [{"type": "Text"}]}, "needs ['name']"),
+        (
+            {"fields": [{"name": "Colour", "type": "Text", "colour": "red"}]},
+            "unknown keys ['colour']",
+        ),
+        ({"fields": [{"id": "status", "type": "Text"}]}, "unknown keys ['type']"),
+        ({"rules": [{"name": "r"}]}, "needs ['rule']"),
+        ({"layout": {"top": [], "bottom": []}}, "unknown keys ['bottom']"),
+        ({"template": {"requiredFields": []}}, "unknown keys ['requiredFields']"),
+        ({"fields": ["Priority"]}, "a fields entry is a dict"),
+    ],
+)
+def test_a_spec_seed_domain_cannot_read_is_refused_before_anything_is_made(
+    mock: CasesMock, options: dict[str, Any], says: str
+) -> None:
+    with pytest.raises(CasesMockError, match=re.escape(says)):
+        seed_domain(mock, "unread", **options)
+    assert mock.backend().domains == {}
