@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from casemock import _model
 from casemock._errors import CasesMockError, conflict, validation_error
 from casemock._settings import Settings
 from casemock._timestamps import format_timestamp
@@ -77,20 +76,27 @@ def _request(params: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-_ALWAYS_SET_ON_CREATE = frozenset(
-    {"case_id", "reference_number", "created_datetime", "last_updated_datetime", "status"}
-)
-
-
-def _set_on_create(values: dict[str, FieldValueUnion], user_arn: str | None) -> frozenset[str]:
-    """The fields a new case holds whatever the request: ids, times, the default status,
-    the performing user, the closing time of a case created closed."""
-    extra = []
+def _service_values(
+    values: dict[str, FieldValueUnion], case_id: str, reference: str, now: str, user_arn: str | None
+) -> dict[str, FieldValueUnion]:
+    """What the service writes into a new case, in the order it is written: the ids, the
+    default status (``values`` may hold one), the times (one dict for both: stored values
+    are replaced, never changed in place), the performing user, the closing time of a case
+    created closed."""
+    status = values.get("status") or {"stringValue": DEFAULT_STATUS}
+    stamp = {"stringValue": now}
+    written: dict[str, FieldValueUnion] = {
+        "case_id": {"stringValue": case_id},
+        "reference_number": {"stringValue": reference},
+        "status": status,
+        "created_datetime": stamp,
+        "last_updated_datetime": stamp,
+    }
     if user_arn:
-        extra += ["created_by", "last_updated_user"]
-    if values.get("status", {}).get("stringValue") == CLOSED:
-        extra.append("last_closed_datetime")
-    return _ALWAYS_SET_ON_CREATE.union(extra)
+        written["created_by"] = written["last_updated_user"] = {"userArnValue": user_arn}
+    if status.get("stringValue") == CLOSED:
+        written["last_closed_datetime"] = stamp
+    return written
 
 
 def _usable_template(domain: Domain, template_id: str) -> Template:
@@ -131,7 +137,6 @@ def _reference_number(
     new one that is unique in the domain."""
     supplied = values.get("reference_number", {}).get("stringValue")
     if supplied:
-        _check_reference_number(supplied)
         owner = domain.reference_numbers.get(supplied.upper())
         if owner is not None:
             raise conflict(
@@ -158,25 +163,6 @@ def _reference_number(
 
 
 _DRAWS = 1000  # a domain using up 99.9% of its reference numbers is refused, not hung
-
-
-def _check_reference_number(text: str) -> None:
-    """A caller's reference number must be one the API can name a case by (the model's
-    ``ReferenceNumber``, as BatchUpdateCase's ``referenceId`` takes it): ValidationException
-    otherwise. Without that shape in the installed model, any text is kept."""
-    constraints = _model.string_constraints("ReferenceNumber")
-    if constraints is None:
-        return
-    low, high, pattern = constraints
-    if len(text) < low or (high is not None and len(text) > high):
-        raise validation_error(
-            f"reference_number {text[:60]!r} is {len(text)} characters long; a reference "
-            f"number has {low} to {high} characters."
-        )
-    if pattern is not None and pattern.fullmatch(text) is None:
-        raise validation_error(
-            f"reference_number {text[:60]!r} must satisfy the pattern {pattern.pattern}."
-        )
 
 
 def _spell(random_id: str, alphabet: str, length: int) -> str | None:
@@ -237,7 +223,7 @@ def create_case(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     # values (a default status, the ids and times it writes) count as values.
     unset = missing(template_required(domain, template, settings), values)
     if unset:
-        service = _set_on_create(values, user_arn)
+        service = _service_values(values, "", "", "", user_arn)  # which fields, not values
         refuse_missing([i for i in unset if i not in service], "need a value")
     stored = values
     if template.rules and "status" not in values:
@@ -251,16 +237,7 @@ def create_case(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     # Everything is valid: store.
     moment = ctx.now()
     now = format_timestamp(moment)
-    values["case_id"] = {"stringValue": case_id}
-    values["reference_number"] = {"stringValue": reference}
-    status = values.setdefault("status", {"stringValue": DEFAULT_STATUS})
-    # One dict for both: stored values are replaced, never changed in place.
-    values["created_datetime"] = values["last_updated_datetime"] = {"stringValue": now}
-    if user_arn:
-        values["created_by"] = {"userArnValue": user_arn}
-        values["last_updated_user"] = {"userArnValue": user_arn}
-    if status.get("stringValue") == CLOSED:
-        values["last_closed_datetime"] = {"stringValue": now}
+    values.update(_service_values(values, case_id, reference, now, user_arn))
     case = Case(  # positional: seq, case_id, arn, template_id, values, tags
         ctx.next_seq(),
         case_id,

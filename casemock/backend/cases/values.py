@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, NoReturn
 
+from casemock import _model
 from casemock._errors import ServiceError, validation_error
 from casemock._settings import Settings
 from casemock._timestamps import parse_instant
@@ -165,6 +166,8 @@ def _check_string(
             "customer_id must be a Customer Profiles profile ARN "
             "(arn:aws:profile:<region>:<account>:domains/<domain>/profiles/<profileId>)."
         )
+    if field_id == "reference_number" and text:  # empty: the service generates one
+        _check_reference_number(text)
     if field_type == "DateTime":
         if parse_instant(text) is None:
             raise validation_error(
@@ -177,6 +180,25 @@ def _check_string(
         if (option is None or not option.active) and not kept:
             state = "not an option" if option is None else "an inactive option"
             raise validation_error(f"{text!r} is {state} of field {field_id}.")
+
+
+def _check_reference_number(text: str) -> None:
+    """A caller's reference number must be one the API can name a case by (the model's
+    ``ReferenceNumber``, as BatchUpdateCase's ``referenceId`` takes it): ValidationException
+    otherwise. Without that shape in the installed model, any text is kept."""
+    constraints = _model.string_constraints("ReferenceNumber")
+    if constraints is None:
+        return
+    low, high, pattern = constraints
+    if len(text) < low or (high is not None and len(text) > high):
+        raise validation_error(
+            f"reference_number {text[:60]!r} is {len(text)} characters long; a reference "
+            f"number has {low} to {high} characters."
+        )
+    if pattern is not None and pattern.fullmatch(text) is None:
+        raise validation_error(
+            f"reference_number {text[:60]!r} must satisfy the pattern {pattern.pattern}."
+        )
 
 
 def check_fields(
