@@ -17,7 +17,7 @@ import threading
 from pathlib import Path
 from typing import TextIO
 
-from casemock._errors import CasesMockError
+from casemock._errors import CasesMockError, SnapshotFormatError
 from casemock._mock import CasesMock
 from casemock._snapshots import document
 
@@ -57,16 +57,14 @@ class StateFile:
             return False
         try:
             mock.restore(self.path)
-        except (OSError, EOFError, ValueError) as failure:  # SnapshotFormatError included
-            hint = ""
-            if "quota" in str(failure) or "account" in str(failure):
-                hint = (
-                    " (a file is read under the server's own options: start it with those it "
-                    "was saved under, such as --account-id or the quota flags like --domains)"
-                )
+        except SnapshotFormatError as failure:
             raise CasesMockError(
-                f"cannot read the state file {self.path}: {failure}{hint}"
+                f"cannot read the state file {self.path}: {failure} (a file is read under "
+                "the server's own options: if it is intact, start the server with those it "
+                "was saved under, such as --account-id or quota flags like --domains)"
             ) from None
+        except (OSError, EOFError, ValueError) as failure:
+            raise CasesMockError(f"cannot read the state file {self.path}: {failure}") from None
         return True
 
     def save(self, mock: CasesMock) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from casemock import CasesMock
+from casemock import CasesMock, CasesMockError, Settings, mock_cases
 from casemock._snapshots import document
 from casemock.seeding import create_cases, seed_domain
 from casemock.server import run_in_thread
@@ -120,3 +120,20 @@ def test_kill_9_during_autosave_leaves_a_readable_file(tmp_path: Path) -> None:
     # How many kills land mid-save depends on the machine's speed (a save takes a few
     # milliseconds); what must hold after every kill is a complete file, checked above.
     print(f"{interrupted} kill(s) interrupted a save")
+
+
+def test_a_file_saved_under_other_options_names_the_flags(tmp_path: Path) -> None:
+    path = tmp_path / "state.json"
+    with mock_cases(settings=Settings(domains=3)) as roomy:
+        for name in ("a", "b", "c"):
+            roomy.client().create_domain(name=name)
+        roomy.save(path)
+    strict = CasesMock(settings=Settings(domains=2))
+    strict.open()
+    try:
+        with pytest.raises(CasesMockError, match="--domains") as excinfo:
+            StateFile(path).load(strict)
+        assert "the quota is 2" in str(excinfo.value)
+        assert strict.store.domain_count() == 0
+    finally:
+        strict.close()
