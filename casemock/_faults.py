@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextvars
 import enum
 import functools
-import math
 import random
 import threading
 import time
@@ -23,6 +22,7 @@ from typing import Any
 
 from casemock import _model
 from casemock._errors import CasesMockError, ServiceError
+from casemock._settings import number_problem
 
 # Set by the async transport: latency is collected here and awaited instead of slept.
 deferred_latency: contextvars.ContextVar[list[float] | None] = contextvars.ContextVar(
@@ -149,7 +149,7 @@ class Faults:
         seed: int | None = None,
     ) -> LatencyRule:
         _check_operation(operation)
-        if type(seconds) not in (int, float) or not math.isfinite(seconds) or seconds < 0:
+        if number_problem(seconds):
             raise CasesMockError(
                 f"latency must be a finite number of seconds, 0 or more, got {seconds!r}."
             )

@@ -41,7 +41,8 @@ def _count_problem(value: Any) -> str | None:
     return None
 
 
-def _number_problem(value: Any, positive: bool = False) -> str | None:
+def number_problem(value: Any, positive: bool = False) -> str | None:
+    """Why ``value`` is not a finite number of 0 or more (above 0 with ``positive``)."""
     if type(value) not in (int, float) or not math.isfinite(value):
         return "must be a finite number."
     if value < 0 or (positive and value == 0):
@@ -81,8 +82,8 @@ _FLAGS = [
 _KINDS: dict[str, Callable[[Any], str | None]] = {
     **dict.fromkeys(_QUOTAS, _count_problem),
     **dict.fromkeys(_FLAGS, _flag_problem),
-    "merge_seconds": _number_problem,
-    "search_delay": _number_problem,
+    "merge_seconds": number_problem,
+    "search_delay": number_problem,
     "single_line_text_limit": lambda value: (
         None
         if value is None or (type(value) is int and value > 0)
@@ -188,7 +189,7 @@ class Settings:
             if (
                 not isinstance(limit, (tuple, list))
                 or len(limit) != 2
-                or any(_number_problem(part, positive=True) for part in limit)
+                or any(number_problem(part, positive=True) for part in limit)
             ):
                 raise CasesMockError(
                     f"Settings.rate_limit_overrides[{operation!r}]={limit!r}: give "
